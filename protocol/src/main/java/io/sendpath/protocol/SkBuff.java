@@ -56,6 +56,11 @@ public final class SkBuff {
   /** ARP body (28 bytes) when protocol == ETH_P_ARP. */
   public byte[] arp;
 
+  // ---- receive side: a decoded frame keeps its bytes ----
+  /** The received frame this skb was decoded from (payload at data[dataOff..dataOff+len)); null on transmit. */
+  public byte[] data;
+  public int dataOff;
+
   // ---- accounting ----
   /** Memory charged for this skb (skb->truesize): payload plus SKB_TRUESIZE overhead. */
   public int truesize;
@@ -86,7 +91,7 @@ public final class SkBuff {
     c.len = len; c.payload = payload; c.streamOffset = streamOffset;
     c.gsoSize = gsoSize; c.gsoSegs = gsoSegs;
     c.ipId = ipId; c.ttl = ttl; c.tos = tos; c.df = df;
-    c.dstMac = dstMac; c.srcMac = srcMac; c.arp = arp;
+    c.dstMac = dstMac; c.srcMac = srcMac; c.arp = arp; c.data = data; c.dataOff = dataOff;
     c.truesize = truesize; c.tstampNs = tstampNs; c.connId = connId; c.retransmit = retransmit;
     return c;
   }

@@ -1,0 +1,21 @@
+package io.sendpath.protocol.ops;
+
+import io.sendpath.protocol.SkBuff;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * Stands in for ipv4_specific (struct inet_connection_sock_af_ops): TCP hands skbs to IPv4, and
+ * received IPv4 frames come up from the device (ip_rcv). The IpActor takes these.
+ */
+public interface AfOps {
+  interface Command {}
+
+  /** ipv4_specific.queue_xmit = net/ipv4/ip_output.c::ip_queue_xmit(). replyTo gets the NET_XMIT answer. */
+  record QueueXmit(SkBuff skb, ActorRef<NetXmit> replyTo) implements Command {}
+
+  /** net/ipv4/ip_input.c::ip_rcv(): a whole received Ethernet frame (from the NIC's RX). */
+  record IpRcv(byte[] frame) implements Command {}
+
+  /** inet_hash / inet_unhash: route segments of 'flow' (as received: peer → us) to 'sock'. */
+  record InetHash(io.sendpath.protocol.FlowKey flowAsReceived, ActorRef<? super SkBuff> sock) implements Command {}
+}
