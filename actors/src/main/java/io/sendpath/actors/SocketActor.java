@@ -1,0 +1,143 @@
+package io.sendpath.actors;
+
+import io.sendpath.actors.TcpProt.*;
+import io.sendpath.sim.SimActor;
+import io.sendpath.sim.VirtualClock;
+import io.sendpath.tcp.TcpState;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * The socket layer (socket_file_ops / inet_stream_ops: sock_write_iter → sock_sendmsg →
+ * inet_sendmsg) with the load generator's bulk-send application on top: after connect() it
+ * write()s bytesTotal bytes in writeSize calls, then close()s. A write that is only partly
+ * accepted blocks (sk_stream_wait_memory) until the connection signals write space.
+ */
+public final class SocketActor extends SimActor<SockEvent> {
+
+  /** Starts the application: connect(). Scheduled at the connection's start time. */
+  public record Start() implements SockEvent {}
+
+  private final ActorRef<TcpProt.Command> tcp;
+  private final RunMonitor monitor;
+  private final long bytesTotal;
+  private final int writeSize;
+  /** Bytes the socket accepted so far (sum of SendResult). Never exceeds bytesTotal. */
+  private long bytesAccepted;
+  /** Bytes asked in the SendMsg whose answer is awaited; 0 when none is outstanding. */
+  private long asked;
+  /** True while a write() is blocked in sk_stream_wait_memory. */
+  private boolean waitingForSpace;
+  private boolean closed;
+  private boolean finished;
+  private int error;
+  private long startNs = -1;
+  private long finishNs = -1;
+  private long blockedSinceNs = -1;
+  /** Total time writes spent waiting for send-buffer space (tcp_info sndbuf_limited), ns. */
+  private long sndbufLimitedNs;
+  private int sndbufWaits;
+
+  public static Behavior<SockEvent> create(VirtualClock clock, ActorRef<TcpProt.Command> tcp, RunMonitor monitor,
+      long bytesTotal, int writeSize, java.util.function.Consumer<SocketActor> onCreate) {
+    return Behaviors.setup(ctx -> {
+      SocketActor actor = new SocketActor(ctx, clock, tcp, monitor, bytesTotal, writeSize);
+      onCreate.accept(actor);
+      return actor;
+    });
+  }
+
+  private SocketActor(ActorContext<SockEvent> ctx, VirtualClock clock, ActorRef<TcpProt.Command> tcp,
+      RunMonitor monitor, long bytesTotal, int writeSize) {
+    super(ctx, clock);
+    this.tcp = tcp;
+    this.monitor = monitor;
+    this.bytesTotal = bytesTotal;
+    this.writeSize = writeSize;
+  }
+
+  @Override
+  protected Receive<SockEvent> handlers() {
+    return newReceiveBuilder()
+        .onMessage(Start.class, this::onStart)
+        .onMessage(StateChange.class, this::onStateChange)
+        .onMessage(SendResult.class, this::onSendResult)
+        .onMessage(WriteSpace.class, this::onWriteSpace)
+        .onMessage(SockError.class, this::onError)
+        .build();
+  }
+
+  private Behavior<SockEvent> onStart(Start msg) {
+    startNs = clock.now();
+    clock.tell(tcp, new Connect());
+    return this;
+  }
+
+  private Behavior<SockEvent> onStateChange(StateChange msg) {
+    if (msg.to() == TcpState.TCP_ESTABLISHED && msg.from() == TcpState.TCP_SYN_SENT) {
+      writeMore();
+    } else if (msg.to() == TcpState.TCP_TIME_WAIT || msg.to() == TcpState.TCP_CLOSE) {
+      finish();
+    }
+    return this;
+  }
+
+  private Behavior<SockEvent> onSendResult(SendResult msg) {
+    bytesAccepted += msg.accepted();
+    boolean partial = msg.accepted() < asked;
+    asked = 0;
+    if (partial) {
+      waitingForSpace = true;
+      blockedSinceNs = clock.now();
+      sndbufWaits++;
+    } else {
+      writeMore();
+    }
+    return this;
+  }
+
+  private Behavior<SockEvent> onWriteSpace(WriteSpace msg) {
+    if (waitingForSpace) {
+      waitingForSpace = false;
+      sndbufLimitedNs += clock.now() - blockedSinceNs;
+      writeMore();
+    }
+    return this;
+  }
+
+  private Behavior<SockEvent> onError(SockError msg) {
+    if (error == 0) error = msg.errno();
+    finish();
+    return this;
+  }
+
+  private void writeMore() {
+    if (finished || closed || asked != 0) return;
+    long left = bytesTotal - bytesAccepted;
+    if (left > 0) {
+      asked = Math.min(left, writeSize);
+      clock.tell(tcp, new SendMsg(asked, 0));
+    } else {
+      closed = true;
+      clock.tell(tcp, new Close());
+    }
+  }
+
+  private void finish() {
+    if (finished) return;
+    finished = true;
+    finishNs = clock.now();
+    monitor.senderFinished();
+  }
+
+  public long bytesAccepted() { return bytesAccepted; }
+  public int error() { return error; }
+  public long startNs() { return startNs; }
+  public long finishNs() { return finishNs; }
+  public long sndbufLimitedNs() { return sndbufLimitedNs; }
+  public int sndbufWaits() { return sndbufWaits; }
+  public boolean finished() { return finished; }
+}
