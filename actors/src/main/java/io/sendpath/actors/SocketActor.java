@@ -1,6 +1,12 @@
 package io.sendpath.actors;
 
 import io.sendpath.actors.TcpProt.*;
+import io.sendpath.protocol.FlowKey;
+import io.sendpath.protocol.ops.AfOps;
+import io.sendpath.tcp.TcpOutput;
+import io.sendpath.tcp.TcpSock;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import io.sendpath.sim.SimActor;
 import io.sendpath.sim.VirtualClock;
 import io.sendpath.tcp.TcpState;
@@ -41,9 +47,17 @@ public final class SocketActor extends SimActor<SockEvent> {
   private long sndbufLimitedNs;
   private int sndbufWaits;
 
-  public static Behavior<SockEvent> create(VirtualClock clock, ActorRef<TcpProt.Command> tcp, RunMonitor monitor,
-      long bytesTotal, int writeSize, java.util.function.Consumer<SocketActor> onCreate) {
+  /**
+   * A socket with its TCP connection as a child actor (the socket owns struct sock), registered in
+   * the host's established hash under 'flow' (as this host sends it).
+   */
+  public static Behavior<SockEvent> create(VirtualClock clock, ActorRef<AfOps.Command> ip, FlowKey flow,
+      Function<TcpOutput, TcpSock> coreFactory, RunMonitor monitor, long bytesTotal, int writeSize,
+      Consumer<SocketActor> onCreate, Consumer<TcpConnectionActor> onConnCreate) {
     return Behaviors.setup(ctx -> {
+      ActorRef<TcpProt.Command> tcp = ctx.spawnAnonymous(
+          TcpConnectionActor.create(clock, ip, ctx.getSelf(), coreFactory, onConnCreate));
+      clock.tell(ip, new IpActor.InetHash(flow.reverse(), tcp));
       SocketActor actor = new SocketActor(ctx, clock, tcp, monitor, bytesTotal, writeSize);
       onCreate.accept(actor);
       return actor;

@@ -40,6 +40,8 @@ public final class VirtualClock {
   private long nextSeq;
   private long horizon = Long.MAX_VALUE;
   private volatile boolean stopped;
+  /** False until {@link #start}: messages exchanged while the world is being built do not move time. */
+  private volatile boolean started;
 
   /** Current virtual time in ns. Only moves forward, and only while every actor is idle. */
   public long now() {
@@ -77,6 +79,7 @@ public final class VirtualClock {
    * actor is idle, releases the next instant.
    */
   public void start() {
+    started = true;
     outstanding.incrementAndGet();
     done();
   }
@@ -119,7 +122,7 @@ public final class VirtualClock {
   private void advance() {
     synchronized (events) {
       // Another thread may have sent something between our decrement and the lock.
-      if (outstanding.get() != 0) return;
+      if (outstanding.get() != 0 || !started) return;
       Event first = events.peek();
       if (first == null || first.at > horizon || stopped) {
         finished.complete(now);

@@ -1,13 +1,260 @@
 package io.sendpath.actors.run;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.sendpath.actors.DeviceQueueActor;
+import io.sendpath.actors.Host;
+import io.sendpath.actors.IpActor;
+import io.sendpath.actors.PeerActor;
+import io.sendpath.actors.RunMonitor;
+import io.sendpath.actors.SocketActor;
+import io.sendpath.actors.TcpConnectionActor;
+import io.sendpath.actors.TcpProt;
+import io.sendpath.protocol.FlowKey;
+import io.sendpath.protocol.Payload;
 import io.sendpath.protocol.wire.FrameSink;
+import io.sendpath.sim.VirtualClock;
+import io.sendpath.tcp.TcpConfig;
+import io.sendpath.tcp.TcpInfo;
+import io.sendpath.tcp.TcpSock;
+import io.sendpath.tcp.TcpState;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
-/** Runs one experiment: builds the hosts, the link and the load, runs virtual time to the end. */
+/**
+ * Runs one experiment: a sender host with N connections to one peer host over one link, each
+ * connection writing its bytes and closing; virtual time runs until every connection has
+ * finished (or the horizon). Then it collects tcp_info-style statistics and host counters and
+ * checks the run's invariants.
+ *
+ * <pre>
+ *  sender host 10.0.0.1                                   peer host 10.0.0.2
+ *  SocketActor ×N ─ TcpConnectionActor ×N                 PeerActor (PeerListener: every conn)
+ *        │ tcp_sendmsg            ▲ tcp_v4_rcv                 │ ACKs          ▲ ip_rcv
+ *        ▼                        │                            ▼               │
+ *  IpActor (ip_queue_xmit / ip_rcv, FIB, inet hash)      (peer IP output)      │
+ *        ▼                        ▲                            ▼               │
+ *  NeighbourActor (ARP)           │                       NeighbourActor       │
+ *        ▼                        │                            ▼               │
+ *  DeviceQueueActor (pfifo_fast, BQL)                     DeviceQueueActor     │
+ *        ▼                        │                            ▼               │
+ *  NicActor (ring, TSO, csum) ─ WireActor ──────────────► NicActor ────────────┘
+ *             ▲ ◄──────────────── WireActor ◄──────────────────┘
+ * </pre>
+ */
 public final class Simulation {
   private Simulation() {}
 
+  public static final int SENDER_IP = FlowKey.parseIp("10.0.0.1");
+  public static final int PEER_IP = FlowKey.parseIp("10.0.0.2");
+  public static final long SENDER_MAC = 0x02_00_00_00_00_01L;
+  public static final long PEER_MAC = 0x02_00_00_00_00_02L;
+  /** Connections are numbered i = 0..N-1; connection i uses these ports. */
+  static final int FIRST_SPORT = 10000, PORTS_PER_DPORT = 50000, FIRST_DPORT = 5001;
+
+  public static FlowKey flowOf(long i) {
+    return new FlowKey(SENDER_IP, PEER_IP, FIRST_SPORT + (int) (i % PORTS_PER_DPORT), FIRST_DPORT + (int) (i / PORTS_PER_DPORT));
+  }
+
+  /** Connection number of a flow seen from the peer (saddr = peer), or -1 when it is not one of ours. */
+  public static long connOfPeerFlow(FlowKey peerView) {
+    int sport = peerView.dport(), dport = peerView.sport();
+    if (sport < FIRST_SPORT || sport >= FIRST_SPORT + PORTS_PER_DPORT || dport < FIRST_DPORT) return -1;
+    return (long) (dport - FIRST_DPORT) * PORTS_PER_DPORT + (sport - FIRST_SPORT);
+  }
+
   /** Runs cfg; frames go to sink when it is not null. Blocks the calling thread until the run ends. */
   public static RunResult run(RunConfig cfg, FrameSink sink, ProgressListener progress) {
-    throw new IllegalStateException("Simulation.run is being wired up");
+    long wallStart = System.nanoTime();
+    VirtualClock clock = new VirtualClock();
+    RunMonitor monitor = new RunMonitor(clock, cfg.connections());
+    World world = new World(cfg, clock, monitor, sink);
+    CountDownLatch built = new CountDownLatch(1);
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(ctx -> {
+      world.build(ctx);
+      built.countDown();
+      return Behaviors.empty();
+    }), "sendpath", systemConfig(cfg.workerThreads()));
+    try {
+      if (!built.await(600, TimeUnit.SECONDS) || !world.ready.await(600, TimeUnit.SECONDS))
+        throw new IllegalStateException("hosts were not built within 600 s");
+      clock.setHorizon(cfg.maxSimulatedNs());
+      world.scheduleStarts();
+      clock.start();
+      long total = cfg.bytesPerConnection() * cfg.connections();
+      long lastEvents = -1, lastChange = System.nanoTime();
+      String watchdog = null;
+      while (true) {
+        try {
+          clock.finished().get(100, TimeUnit.MILLISECONDS);
+          break;
+        } catch (TimeoutException e) {
+          progress.progress(monitor.bytesDelivered(), total, clock.now());
+          long ev = clock.eventsDelivered();
+          if (ev != lastEvents) {
+            lastEvents = ev;
+            lastChange = System.nanoTime();
+          } else if (System.nanoTime() - lastChange > 60_000_000_000L) {
+            watchdog = "watchdog: no event delivered for 60 wall seconds at virtual time " + clock.now()
+                + " ns; " + clock.outstanding() + " messages still unhandled";
+            clock.stop();
+            clock.finished().get(10, TimeUnit.SECONDS);
+            break;
+          }
+        }
+      }
+      progress.progress(monitor.bytesDelivered(), total, clock.now());
+      double wall = (System.nanoTime() - wallStart) / 1e9;
+      return world.result(wall, watchdog);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("the clock did not stop", e);
+    } finally {
+      system.terminate();
+      try {
+        system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      } catch (Exception ignored) {
+        // shutting down; nothing simulated is lost here
+      }
+      if (sink != null) sink.close();
+    }
+  }
+
+  static Config systemConfig(int threads) {
+    int n = Math.max(1, threads);
+    return ConfigFactory.parseString(
+        "pekko.loglevel = WARNING\n"
+            + "pekko.stdout-loglevel = WARNING\n"
+            + "pekko.log-dead-letters = 0\n"
+            + "pekko.log-dead-letters-during-shutdown = off\n"
+            + "pekko.actor.default-dispatcher.fork-join-executor.parallelism-min = " + n + "\n"
+            + "pekko.actor.default-dispatcher.fork-join-executor.parallelism-max = " + n + "\n"
+            + "pekko.actor.default-dispatcher.fork-join-executor.parallelism-factor = 1.0\n"
+            + "pekko.actor.default-dispatcher.throughput = 64\n")
+        .withFallback(ConfigFactory.load());
+  }
+
+  /** Everything one run builds, and what it reads back at the end. */
+  static final class World {
+    final RunConfig cfg;
+    final VirtualClock clock;
+    final RunMonitor monitor;
+    final FrameSink sink;
+    final SocketActor[] sockets;
+    final TcpConnectionActor[] conns;
+    final ActorRef<?>[] socketRefs;
+    /** Counts actors whose setup has run (setup is asynchronous); the clock starts after all. */
+    final CountDownLatch ready;
+    Host sender;
+    Host peer;
+    PeerActor peerActor;
+
+    World(RunConfig cfg, VirtualClock clock, RunMonitor monitor, FrameSink sink) {
+      this.cfg = cfg;
+      this.clock = clock;
+      this.monitor = monitor;
+      this.sink = sink;
+      this.sockets = new SocketActor[cfg.connections()];
+      this.conns = new TcpConnectionActor[cfg.connections()];
+      this.socketRefs = new ActorRef<?>[cfg.connections()];
+      this.ready = new CountDownLatch(2 * cfg.connections() + Host.ACTORS_REPORTING * 2 + 1);
+    }
+
+    void build(org.apache.pekko.actor.typed.javadsl.ActorContext<Void> ctx) {
+      Host.Link link = new Host.Link(cfg.linkRateBps(), cfg.linkDelayNs(), cfg.mtu(), cfg.txRingSize(), cfg.tso(), cfg.txCsumOffload());
+      sender = Host.sender(ctx, clock, "sender", SENDER_IP, SENDER_MAC, cfg.sysctls(), link, cfg.seed(), ready);
+      peer = Host.peer(ctx, clock, "peer", PEER_IP, PEER_MAC, io.sendpath.protocol.Sysctls.linuxDefaults(), link, cfg.seed(),
+          monitor, World::expectedPayload, ready, a -> { peerActor = a; ready.countDown(); });
+      Host.connect(ctx, clock, sender, peer, link, sink);
+      TcpConfig tcpCfg = TcpConfig.from(cfg.sysctls(), cfg.mtu(), 65536, cfg.tso(), 0);
+      for (int i = 0; i < cfg.connections(); i++) {
+        final int id = i;
+        FlowKey flow = flowOf(i);
+        SplittableRandom rnd = new SplittableRandom(cfg.seed() * 0x9E3779B97F4A7C15L + i);
+        int iss = rnd.nextInt();
+        int tsOffset = rnd.nextInt();
+        Payload payload = new Payload.Generated(cfg.seed(), i);
+        TcpConfig c = tcpCfg.withTsOffset(tsOffset);
+        socketRefs[i] = ctx.spawnAnonymous(SocketActor.create(clock, sender.ip(), flow,
+            out -> new TcpSock(c, flow, id, iss, payload, out), monitor, cfg.bytesPerConnection(), cfg.writeSize(),
+            a -> { sockets[id] = a; ready.countDown(); }, a -> { conns[id] = a; ready.countDown(); }));
+      }
+    }
+
+    static Payload expectedPayload(FlowKey peerView, long seed) {
+      long id = connOfPeerFlow(peerView);
+      return id < 0 ? null : new Payload.Generated(seed, id);
+    }
+
+    @SuppressWarnings("unchecked")
+    void scheduleStarts() {
+      SplittableRandom rnd = new SplittableRandom(cfg.seed());
+      for (int i = 0; i < cfg.connections(); i++) {
+        long at = cfg.startJitterNs() > 0 ? rnd.nextLong(cfg.startJitterNs()) : 0;
+        clock.schedule(at, (ActorRef<TcpProt.SockEvent>) socketRefs[i], new SocketActor.Start());
+      }
+    }
+
+    RunResult result(double wallSeconds, String watchdog) {
+      long now = clock.now();
+      List<String> violations = new ArrayList<>();
+      if (watchdog != null) violations.add(watchdog);
+      if (monitor.workloadDoneAt() < 0 && watchdog == null)
+        violations.add("run ended at the horizon (" + now + " ns) with " + monitor.sendersLeft()
+            + " senders and " + monitor.peersLeft() + " peer connections unfinished");
+      List<ConnStats> stats = new ArrayList<>(cfg.connections());
+      long accepted = 0, delivered = 0, retrans = 0;
+      Map<String, Long> counters = new LinkedHashMap<>();
+      for (int i = 0; i < cfg.connections(); i++) {
+        SocketActor s = sockets[i];
+        TcpSock core = conns[i].core();
+        TcpInfo info = core.info(now);
+        long got = peerActor.core().bytesDelivered(i);
+        accepted += s.bytesAccepted();
+        delivered += got;
+        retrans += info.totalRetrans();
+        core.counters().addTo(counters);
+        String err = s.error() == 0 ? null : io.sendpath.tcp.Errno.name(s.error());
+        FlowKey f = flowOf(i);
+        stats.add(new ConnStats(i, FlowKey.ip(f.saddr()) + ":" + f.sport(), FlowKey.ip(f.daddr()) + ":" + f.dport(),
+            core.state().name(), info.cwnd(), info.ssthresh(), info.srttUs(), info.rttvarUs(), info.rtoUs(),
+            info.minRttUs(), info.sndMss(), info.bytesSent(), info.bytesAcked(), info.bytesRetrans(), got,
+            info.segsOut(), info.totalRetrans(), info.lost(), info.unacked(), info.pacingRate(), info.deliveryRate(),
+            info.notsentBytes(), info.rtoCount(), info.fastRetransCount(), s.startNs(), s.finishNs(), err));
+        // Invariants (DESIGN §5): every accepted byte reached the peer once, in order, intact, or the application was told.
+        String who = "connection " + i + " (" + f + ")";
+        if (s.error() == 0 && got != s.bytesAccepted())
+          violations.add(who + ": socket accepted " + s.bytesAccepted() + " bytes but the peer received " + got + " in order");
+        String bad = peerActor.core().payloadError(i);
+        if (bad != null) violations.add(who + ": " + bad);
+        if (core.wmemAlloc() != 0) violations.add(who + ": sk_wmem_alloc is " + core.wmemAlloc() + " at the end, not 0 (an skb was not freed)");
+        if (core.wmemQueued() != 0) violations.add(who + ": sk_wmem_queued is " + core.wmemQueued() + " at the end, not 0");
+        TcpState st = core.state();
+        if (monitor.workloadDoneAt() >= 0 && st != TcpState.TCP_TIME_WAIT && st != TcpState.TCP_CLOSE)
+          violations.add(who + ": ended in " + st + ", not a final state");
+      }
+      sender.addCounters("", counters);
+      peer.addCounters("peer.", counters);
+      peerActor.core().addCounters(counters);
+      long frames = sender.nicFramesOut() + peer.nicFramesOut();
+      counters.put("framesSender", sender.nicFramesOut());
+      counters.put("framesPeer", peer.nicFramesOut());
+      double simSeconds = (monitor.workloadDoneAt() >= 0 ? monitor.workloadDoneAt() : now) / 1e9;
+      return new RunResult(cfg.connections(), accepted, delivered, frames, retrans, simSeconds, wallSeconds,
+          clock.eventsDelivered(), stats, counters, violations);
+    }
   }
 }

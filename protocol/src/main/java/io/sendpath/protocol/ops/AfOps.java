@@ -15,7 +15,4 @@ public interface AfOps {
 
   /** net/ipv4/ip_input.c::ip_rcv(): a whole received Ethernet frame (from the NIC's RX). */
   record IpRcv(byte[] frame) implements Command {}
-
-  /** inet_hash / inet_unhash: route segments of 'flow' (as received: peer → us) to 'sock'. */
-  record InetHash(io.sendpath.protocol.FlowKey flowAsReceived, ActorRef<? super SkBuff> sock) implements Command {}
 }

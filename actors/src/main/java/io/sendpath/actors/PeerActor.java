@@ -1,0 +1,122 @@
+package io.sendpath.actors;
+
+import io.sendpath.ip.Fib;
+import io.sendpath.ip.FibResult;
+import io.sendpath.ip.Ipv4Output;
+import io.sendpath.peer.core.PeerListener;
+import io.sendpath.peer.core.PeerOutput;
+import io.sendpath.protocol.SkBuff;
+import io.sendpath.protocol.ops.AfOps;
+import io.sendpath.protocol.ops.NeighOps;
+import io.sendpath.protocol.wire.Decoded;
+import io.sendpath.protocol.wire.FrameCodec;
+import io.sendpath.sim.SimActor;
+import io.sendpath.sim.VirtualClock;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * The far-end host's IP and TCP: every received frame is decoded and its checksums verified
+ * (a bad one is dropped and counted, as the receiver's stack would), ARP goes to the peer's
+ * neighbour layer, TCP segments to the {@link PeerListener}, which checks every byte against the
+ * payload function and ACKs as Linux does. Its ACKs go down the peer's own neighbour layer,
+ * device queue and NIC.
+ */
+public final class PeerActor extends SimActor<AfOps.Command> implements PeerOutput {
+
+  private record Tick(long at) implements AfOps.Command {}
+
+  private final PeerListener core;
+  private final Fib fib;
+  private final Ipv4Output output;
+  private final ActorRef<NeighOps.Command> neigh;
+  private final RunMonitor monitor;
+  private final Wakeup<AfOps.Command> wakeup;
+  private FibResult route;
+  private long rxChecksumErrors, rxOther;
+
+  public static Behavior<AfOps.Command> create(VirtualClock clock, Fib fib, Ipv4Output output,
+      ActorRef<NeighOps.Command> neigh, RunMonitor monitor, Function<PeerOutput, PeerListener> coreFactory,
+      java.util.function.Consumer<PeerActor> onCreate) {
+    return Behaviors.setup(ctx -> {
+      PeerActor actor = new PeerActor(ctx, clock, fib, output, neigh, monitor, coreFactory);
+      onCreate.accept(actor);
+      return actor;
+    });
+  }
+
+  private PeerActor(ActorContext<AfOps.Command> ctx, VirtualClock clock, Fib fib, Ipv4Output output,
+      ActorRef<NeighOps.Command> neigh, RunMonitor monitor, Function<PeerOutput, PeerListener> coreFactory) {
+    super(ctx, clock);
+    this.fib = fib;
+    this.output = output;
+    this.neigh = neigh;
+    this.monitor = monitor;
+    this.core = coreFactory.apply(this);
+    this.wakeup = new Wakeup<>(clock, ctx.getSelf(), Tick::new);
+  }
+
+  public PeerListener core() {
+    return core;
+  }
+
+  @Override
+  protected Receive<AfOps.Command> handlers() {
+    return newReceiveBuilder()
+        .onMessage(AfOps.IpRcv.class, this::onIpRcv)
+        .onMessage(Tick.class, this::onTick)
+        .build();
+  }
+
+  private Behavior<AfOps.Command> onIpRcv(AfOps.IpRcv msg) {
+    Decoded d = FrameCodec.decode(msg.frame());
+    if (!d.ok()) {
+      rxChecksumErrors++;
+    } else if (d.arp() != null) {
+      clock.tell(neigh, new NeighOps.ArpRcv(d.arp().encode()));
+    } else if (d.skb() != null) {
+      core.rcv(clock.now(), d.skb());
+    } else {
+      rxOther++;
+    }
+    wakeup.arm(core.nextTimerAt());
+    return this;
+  }
+
+  private Behavior<AfOps.Command> onTick(Tick msg) {
+    wakeup.fired(msg.at());
+    long now = clock.now();
+    if (core.nextTimerAt() <= now) core.onTimer(now);
+    wakeup.arm(core.nextTimerAt());
+    return this;
+  }
+
+  public long rxChecksumErrors() { return rxChecksumErrors; }
+
+  // ---- PeerOutput ----
+
+  @Override
+  public void xmit(SkBuff skb) {
+    if (route == null || route.generation() != fib.generation()) route = fib.lookup(skb.flow.daddr());
+    if (route == null) {
+      skb.free();
+      return;
+    }
+    int nextHop = output.queueXmit(clock.now(), skb, route);
+    clock.tell(neigh, new NeighOps.NeighOutput(skb, nextHop, null));
+  }
+
+  @Override
+  public void delivered(long connId, long bytes) {
+    monitor.delivered(bytes);
+  }
+
+  @Override
+  public void closed(long connId) {
+    monitor.peerClosed();
+  }
+}
