@@ -43,6 +43,22 @@ class ChecksumTest {
     assertThat(Checksum.verifies(0, h, 0, 20)).isTrue();
   }
 
+  @Test
+  void ackFrame_checkedByWireshark_ipAndTcpChecksumsRecomputed() {
+    // 10.0.0.2:5001 > 10.0.0.1:40000 ACK, no options, padded to 60 bytes. Wireshark 4.0.17 with
+    // ip.check_checksum and tcp.check_checksum reports IP 0x26ce [good] and TCP 0xd726 [good].
+    byte[] f = hex("020000000001 020000000002 0800"
+        + "4500 0028 0000 4000 4006 26ce 0a000002 0a000001"
+        + "1389 9c40 00000001 000010f9 5010 03e8 d726 0000"
+        + "000000000000");
+    assertThat(Checksum.verifies(0, f, 14, 20)).isTrue();
+    assertThat(Checksum.verifies(Checksum.pseudoHeader(0x0a000002, 0x0a000001, 6, 20), f, 34, 20)).isTrue();
+    FrameCodec.put16(f, 24, 0);
+    FrameCodec.put16(f, 50, 0);
+    assertThat(Checksum.checksum(f, 14, 20)).isEqualTo(0x26ce);
+    assertThat(Checksum.tcpChecksum(f, 34, 20, 0x0a000002, 0x0a000001)).isEqualTo(0xd726);
+  }
+
   @ParameterizedTest
   @ValueSource(longs = {1, 2, 3, 42, 1234567})
   void randomBuffers_anyOffsetAndLength_matchWordAtATimeReference(long seed) {
