@@ -1,0 +1,144 @@
+package io.sendpath.nic;
+
+import io.sendpath.nic.core.NicConfig;
+import io.sendpath.nic.core.NicCore;
+import io.sendpath.nic.core.NicCounters;
+import io.sendpath.nic.core.NicEffects;
+import io.sendpath.protocol.ops.DevQueueOps;
+import io.sendpath.protocol.ops.NetDeviceOps;
+import io.sendpath.protocol.ops.WireOps;
+import io.sendpath.sim.SimActor;
+import io.sendpath.sim.VirtualClock;
+import java.util.function.Consumer;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * The driver (struct net_device_ops) as an actor around {@link NicCore}.
+ *
+ * <pre>
+ *  DeviceQueueActor ──NdoStartXmit──► NicActor ──Transmit (at departure, via clock.schedule)──► WireActor
+ *         ▲                             │  ▲
+ *         └──TxCompleted (at completion)┘  └──WireRx (from the far WireActor)
+ *                                       │
+ *                                       └──► rx handler (Consumer&lt;byte[]&gt;, e.g. clock.tell(ip, new IpRcv(frame)))
+ * </pre>
+ *
+ * Each frame is built when its skb is posted and handed to the clock for its departure instant
+ * addressed straight to the wire: one calendar event per frame, and the NIC is not woken per
+ * departure (the bytes cannot change meanwhile; see {@link NicCore}). At a completion instant the
+ * NIC frees the skbs (their destructors run, e.g. tcp_wfree) and sends one TxCompleted.
+ *
+ * <p>The RX handler is a plain {@code Consumer<byte[]>} so the NIC does not depend on the IP
+ * layer's message type; it runs on this actor's thread and must only send (through the clock).
+ * The wire and the device queue are usually spawned after the NIC, so they are attached by
+ * {@link AttachWire} / {@link AttachDevQueue}; until a wire is attached every skb is dropped as
+ * tx_carrier_errors.
+ */
+public final class NicActor extends SimActor<NetDeviceOps.Command> {
+
+  /** Connects the TX side to a wire (netif_carrier_on). Sent once before the run. */
+  public record AttachWire(ActorRef<WireOps.Command> wire) implements NetDeviceOps.Command, SimActor.Uncounted {}
+
+  /** Names the device queue that gets TxCompleted. Sent once before the run. */
+  public record AttachDevQueue(ActorRef<DevQueueOps.Command> devQueue) implements NetDeviceOps.Command, SimActor.Uncounted {}
+
+  /** Snapshot of the counters, from outside the simulation. */
+  public record GetCounters(ActorRef<NicCounters> replyTo) implements NetDeviceOps.Command, SimActor.Uncounted {}
+
+  /** The TX completion interrupt, scheduled for each distinct completion instant. */
+  private enum TxCompletionIrq implements NetDeviceOps.Command { INSTANCE }
+
+  private final NicCore core;
+  private final Consumer<byte[]> rxHandler;
+  private final Effects effects = new Effects();
+  /** The TX side of the cable; null until attached. */
+  private ActorRef<WireOps.Command> wire;
+  /** Who hears about completions; null until attached (completions are then only freed). */
+  private ActorRef<DevQueueOps.Command> devQueue;
+
+  /**
+   * @param rxHandler receives every frame that passes the RX filter; null drops them (counted as
+   *                  rx_packets all the same, as a device with no protocol handler would)
+   */
+  public static Behavior<NetDeviceOps.Command> create(VirtualClock clock, NicConfig config, Consumer<byte[]> rxHandler) {
+    return Behaviors.setup(ctx -> new NicActor(ctx, clock, config, rxHandler));
+  }
+
+  private NicActor(ActorContext<NetDeviceOps.Command> context, VirtualClock clock, NicConfig config, Consumer<byte[]> rxHandler) {
+    super(context, clock);
+    this.core = new NicCore(config);
+    this.rxHandler = rxHandler;
+    core.setCarrier(false);
+  }
+
+  @Override
+  protected Receive<NetDeviceOps.Command> handlers() {
+    return newReceiveBuilder()
+        .onMessage(NetDeviceOps.NdoStartXmit.class, this::onStartXmit)
+        .onMessage(TxCompletionIrq.class, this::onTxCompletion)
+        .onMessage(NetDeviceOps.WireRx.class, this::onWireRx)
+        .onMessage(AttachWire.class, this::onAttachWire)
+        .onMessage(AttachDevQueue.class, this::onAttachDevQueue)
+        .onMessage(GetCounters.class, this::onGetCounters)
+        .build();
+  }
+
+  private Behavior<NetDeviceOps.Command> onStartXmit(NetDeviceOps.NdoStartXmit msg) {
+    core.ndoStartXmit(clock.now(), msg.skb(), effects);
+    return this;
+  }
+
+  private Behavior<NetDeviceOps.Command> onTxCompletion(TxCompletionIrq msg) {
+    core.txCompletionIrq(clock.now(), effects);
+    return this;
+  }
+
+  private Behavior<NetDeviceOps.Command> onWireRx(NetDeviceOps.WireRx msg) {
+    core.rx(clock.now(), msg.frame(), effects);
+    return this;
+  }
+
+  private Behavior<NetDeviceOps.Command> onAttachWire(AttachWire msg) {
+    wire = msg.wire();
+    core.setCarrier(wire != null);
+    return this;
+  }
+
+  private Behavior<NetDeviceOps.Command> onAttachDevQueue(AttachDevQueue msg) {
+    devQueue = msg.devQueue();
+    return this;
+  }
+
+  private Behavior<NetDeviceOps.Command> onGetCounters(GetCounters msg) {
+    msg.replyTo().tell(core.counters().copy());
+    return this;
+  }
+
+  private final class Effects implements NicEffects {
+    @Override
+    public void transmit(long departNs, byte[] frame, long serializationNs) {
+      WireOps.Transmit tx = new WireOps.Transmit(frame, serializationNs);
+      if (departNs <= clock.now()) clock.tell(wire, tx);
+      else clock.schedule(departNs, wire, tx);
+    }
+
+    @Override
+    public void armTxCompletion(long atNs) {
+      clock.schedule(atNs, getContext().getSelf(), TxCompletionIrq.INSTANCE);
+    }
+
+    @Override
+    public void txCompleted(int descriptors, int skbs, long bytes) {
+      if (devQueue != null) clock.tell(devQueue, new DevQueueOps.TxCompleted(descriptors, skbs, bytes));
+    }
+
+    @Override
+    public void receive(byte[] frame) {
+      if (rxHandler != null) rxHandler.accept(frame);
+    }
+  }
+}
