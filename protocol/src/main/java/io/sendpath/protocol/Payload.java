@@ -19,21 +19,27 @@ public interface Payload {
    * 8-byte word is a 64-bit mix of (seed, connection, word index); bytes are taken little-endian.
    */
   record Generated(long seed, long connection) implements Payload {
+    private static final java.lang.invoke.VarHandle LONG_LE =
+        java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
     @Override
     public void copyTo(long streamOffset, byte[] dst, int off, int len) {
       long pos = streamOffset;
       int i = 0;
+      // Head: bytes up to the next 8-byte boundary of the stream.
+      while (i < len && (pos & 7) != 0) {
+        dst[off + i++] = byteAt(pos++);
+      }
+      // Body: whole words, written little-endian 8 bytes at a time.
+      long index = pos >>> 3;
+      while (len - i >= 8) {
+        LONG_LE.set(dst, off + i, word(index++));
+        i += 8;
+      }
+      pos = index << 3;
+      // Tail.
       while (i < len) {
-        long word = word(pos >>> 3);
-        int shift = (int) (pos & 7);
-        int take = Math.min(8 - shift, len - i);
-        word >>>= 8 * shift;
-        for (int k = 0; k < take; k++) {
-          dst[off + i + k] = (byte) word;
-          word >>>= 8;
-        }
-        i += take;
-        pos += take;
+        dst[off + i++] = byteAt(pos++);
       }
     }
 
