@@ -29,22 +29,23 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     usageHelpAutoWidth = true,
+    usageHelpWidth = 100,
     description = {
-        "Runs one experiment: connections from a sender host write to a peer host over one link,",
-        "through the emulated Linux 6.18 send path, in virtual time.",
-        "Without SCENARIO.conf the embedded default runs: 1000 connections × 1 MiB, 10 Gbit/s,",
-        "5 ms one way, CUBIC, Linux defaults."},
+        "Runs one experiment: connections from a sender host write to a peer host over one link, "
+            + "through the emulated Linux 6.18 send path, in virtual time.",
+        "Without SCENARIO.conf the embedded default runs: 1000 connections x 1 MiB over 10 Gbit/s, "
+            + "5 ms one way, CUBIC, Linux 6.18 defaults."},
     footer = {
         "",
-        "Scenario keys: connections, bytes-per-connection, write-size, link.rate, link.delay,",
-        "  link.mtu, start-jitter, seed, nic.tx-ring, nic.tso, nic.tx-checksum-offload, threads,",
-        "  max-simulated-time, sysctl.<name> (tcp_wmem, tcp_limit_output_bytes, ...).",
+        "Scenario keys: connections, bytes-per-connection, write-size, link.rate, link.delay, link.mtu, "
+            + "start-jitter, seed, nic.tx-ring, nic.tso, nic.tx-checksum-offload, threads, max-simulated-time, "
+            + "sysctl.<name> (tcp_wmem, tcp_limit_output_bytes, ...).",
         "",
-        "Results in DIR: summary.json, connections.jsonl, frames.pcap (with --pcap).",
-        "  DIR may exist: these files are overwritten, any other file in it is left alone.",
+        "Results in DIR: summary.json, connections.jsonl, and frames.pcap with --pcap. DIR may already "
+            + "exist: these files are then overwritten; any other file in it is left alone.",
         "",
-        "Exit status: 0 run completed and every invariant held; 1 invariant violations found;",
-        "  2 bad scenario or options; 3 the run itself failed (a bug: please report it)."})
+        "Exit status: 0 the run completed and every invariant held; 1 invariant violations were found; "
+            + "2 bad scenario or options; 3 the run itself failed (a bug: please report it)."})
 final class RunCommand implements Callable<Integer> {
   /** Exit statuses, as the usage footer states them. */
   static final int EXIT_OK = 0;
