@@ -14,7 +14,7 @@ final class Units {
   private Units() {}
 
   /** What a rate error message offers as examples. */
-  static final String RATE_EXAMPLES = "examples: 10Gbit, 100Mbit, 1Gbps, 1000000000";
+  static final String RATE_EXAMPLES = "examples: 10Gbit, 100Mbit, 1000000000";
 
   /** number, optional blank, optional SI prefix followed by bit, bit/s or bps. */
   private static final Pattern RATE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(?:([kKMGT]?)(bit|bit/s|bps))?");
