@@ -41,8 +41,12 @@ public final class IpActor extends SimActor<AfOps.Command> {
   private long rxDropsChecksum, rxDropsNoSocket, rxDropsOther, outNoRoutes;
 
   public static Behavior<AfOps.Command> create(VirtualClock clock, Fib fib, Ipv4Output output,
-      ActorRef<NeighOps.Command> neigh) {
-    return Behaviors.setup(ctx -> new IpActor(ctx, clock, fib, output, neigh));
+      ActorRef<NeighOps.Command> neigh, java.util.function.Consumer<IpActor> onCreate) {
+    return Behaviors.setup(ctx -> {
+      IpActor actor = new IpActor(ctx, clock, fib, output, neigh);
+      onCreate.accept(actor);
+      return actor;
+    });
   }
 
   private IpActor(ActorContext<AfOps.Command> ctx, VirtualClock clock, Fib fib, Ipv4Output output,

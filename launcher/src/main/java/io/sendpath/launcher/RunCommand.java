@@ -129,7 +129,7 @@ final class RunCommand implements Callable<Integer> {
     FrameSink sink = null;
     ConsoleProgress bar = null;
     try {
-      if (pcap) sink = new PcapFileSink(dir.resolve(ResultsWriter.PCAP), PCAP_SNAPLEN);
+      if (pcap) sink = new io.sendpath.nic.PcapWriter(dir.resolve(ResultsWriter.PCAP), PCAP_SNAPLEN);
       ProgressListener progress = ProgressListener.NONE;
       if (!noProgress && interactive.getAsBoolean()) {
         bar = new ConsoleProgress(cfg.bytesPerConnection() * cfg.connections());

@@ -170,7 +170,7 @@ public final class Simulation {
       this.sockets = new SocketActor[cfg.connections()];
       this.conns = new TcpConnectionActor[cfg.connections()];
       this.socketRefs = new ActorRef<?>[cfg.connections()];
-      this.ready = new CountDownLatch(2 * cfg.connections() + Host.ACTORS_REPORTING * 2 + 1);
+      this.ready = new CountDownLatch(2 * cfg.connections() + Host.ACTORS_REPORTING * 2);
     }
 
     void build(org.apache.pekko.actor.typed.javadsl.ActorContext<Void> ctx) {

@@ -1,0 +1,162 @@
+package io.sendpath.actors;
+
+import io.sendpath.ip.Fib;
+import io.sendpath.ip.Ipv4Output;
+import io.sendpath.neigh.NeighTable;
+import io.sendpath.nic.NicActor;
+import io.sendpath.nic.WireActor;
+import io.sendpath.nic.core.NicConfig;
+import io.sendpath.nic.core.NicCounters;
+import io.sendpath.peer.core.PeerConfig;
+import io.sendpath.peer.core.PeerListener;
+import io.sendpath.protocol.FlowKey;
+import io.sendpath.protocol.Payload;
+import io.sendpath.protocol.Sysctls;
+import io.sendpath.protocol.ops.AfOps;
+import io.sendpath.protocol.ops.DevQueueOps;
+import io.sendpath.protocol.ops.NeighOps;
+import io.sendpath.protocol.ops.NetDeviceOps;
+import io.sendpath.protocol.wire.FrameSink;
+import io.sendpath.qdisc.NetdevQueue;
+import io.sendpath.sim.VirtualClock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+
+/**
+ * One emulated host's stack below the sockets: IP (or, on the far end, the peer's IP and TCP),
+ * the neighbour table, one device TX queue and the NIC, wired in the order Linux calls them:
+ * <pre>
+ *   ip_queue_xmit → neigh_output → dev_queue_xmit → ndo_start_xmit → wire
+ *   wire → NIC RX → ip_rcv → (tcp_v4_rcv | arp_rcv)
+ * </pre>
+ * Every actor here is spawned before the clock starts; those whose state is read at the end
+ * report themselves through the 'ready' latch ({@link #ACTORS_REPORTING} per host).
+ */
+public final class Host {
+
+  /** Actors per host that count down the world's ready latch once their setup has run. */
+  public static final int ACTORS_REPORTING = 3;
+
+  /** The link both NICs sit on, and the NICs' settings. */
+  public record Link(long rateBps, long delayNs, int mtu, int txRing, boolean tso, boolean txCsumOffload) {}
+
+  private final String name;
+  private final int addr;
+  private final long mac;
+  private final Fib fib;
+  private final Ipv4Output output;
+  private ActorRef<NetDeviceOps.Command> nic;
+  private ActorRef<DevQueueOps.Command> devQueue;
+  private ActorRef<NeighOps.Command> neigh;
+  private ActorRef<AfOps.Command> top;
+  private volatile NeighbourActor neighActor;
+  private volatile DeviceQueueActor devQueueActor;
+  private volatile IpActor ipActor;
+  private ActorSystem<?> system;
+
+  private Host(String name, int addr, long mac, Fib fib, Ipv4Output output) {
+    this.name = name;
+    this.addr = addr;
+    this.mac = mac;
+    this.fib = fib;
+    this.output = output;
+  }
+
+  public String name() { return name; }
+  public int addr() { return addr; }
+  public long mac() { return mac; }
+  /** ipv4_specific: where sockets of this host hand their skbs. */
+  public ActorRef<AfOps.Command> ip() { return top; }
+  public ActorRef<NetDeviceOps.Command> nic() { return nic; }
+
+  /** A host with sockets: IP on top of the shared lower layers. */
+  public static Host sender(ActorContext<?> ctx, VirtualClock clock, String name, int addr, long mac, Sysctls sysctls,
+      Link link, long seed, CountDownLatch ready) {
+    Host h = lower(ctx, clock, name, addr, mac, sysctls, link, seed, ready);
+    h.top = ctx.spawn(IpActor.create(clock, h.fib, h.output, h.neigh, a -> { h.ipActor = a; ready.countDown(); }), name + "-ip");
+    return h;
+  }
+
+  /** The far end: the peer's IP and TCP in one actor on top of the same lower layers. */
+  public static Host peer(ActorContext<?> ctx, VirtualClock clock, String name, int addr, long mac, Sysctls sysctls,
+      Link link, long seed, RunMonitor monitor, BiFunction<FlowKey, Long, Payload> expected, CountDownLatch ready,
+      Consumer<PeerActor> onPeer) {
+    Host h = lower(ctx, clock, name, addr, mac, sysctls, link, seed, ready);
+    PeerConfig pcfg = PeerConfig.from(sysctls, link.mtu());
+    h.top = ctx.spawn(PeerActor.create(clock, h.fib, h.output, h.neigh, monitor,
+        out -> new PeerListener(pcfg, addr, flow -> expected.apply(flow, seed), seed, out), onPeer), name + "-tcp");
+    return h;
+  }
+
+  private static Host lower(ActorContext<?> ctx, VirtualClock clock, String name, int addr, long mac, Sysctls sysctls,
+      Link link, long seed, CountDownLatch ready) {
+    Fib fib = new Fib();
+    // The hosts share one /24; a default route through .254 stands for the rest of the world.
+    fib.addRoute(addr & 0xFFFFFF00, 24, 0, 1, addr, 0);
+    fib.addRoute(0, 0, (addr & 0xFFFFFF00) | 254, 1, addr, 0);
+    Ipv4Output output = new Ipv4Output(sysctls);
+    Host h = new Host(name, addr, mac, fib, output);
+    h.system = ctx.getSystem();
+    NicConfig nicCfg = new NicConfig(mac, link.rateBps(), link.txRing(), link.tso(), link.txCsumOffload(), false, link.mtu(), 0);
+    @SuppressWarnings("unchecked")
+    ActorRef<AfOps.Command>[] up = new ActorRef[1];
+    h.nic = ctx.spawn(NicActor.create(clock, nicCfg, frame -> clock.tell(up[0], new AfOps.IpRcv(frame))), name + "-nic");
+    h.devQueue = ctx.spawn(DeviceQueueActor.create(clock, h.nic,
+        out -> new NetdevQueue(sysctls, link.txRing(), out), a -> { h.devQueueActor = a; ready.countDown(); }), name + "-devq");
+    h.nic.tell(new NicActor.AttachDevQueue(h.devQueue));
+    Random neighRandom = new Random(seed ^ mac);
+    h.neigh = ctx.spawn(NeighbourActor.create(clock, h.devQueue,
+        out -> new NeighTable(sysctls, addr, mac, neighRandom, out), a -> { h.neighActor = a; ready.countDown(); }), name + "-neigh");
+    // The receive path goes to whatever sits on top (IpActor or PeerActor), known once it is spawned.
+    h.upHolder = up;
+    return h;
+  }
+
+  private ActorRef<AfOps.Command>[] upHolder;
+
+  /** Plugs a cable between two hosts' NICs, one WireActor per direction. Call once, before the clock starts. */
+  public static void connect(ActorContext<?> ctx, VirtualClock clock, Host a, Host b, Link link, FrameSink sink) {
+    a.upHolder[0] = a.top;
+    b.upHolder[0] = b.top;
+    ActorRef<io.sendpath.protocol.ops.WireOps.Command> ab =
+        ctx.spawn(WireActor.create(clock, b.nic, link.delayNs(), sink), a.name + "-to-" + b.name);
+    ActorRef<io.sendpath.protocol.ops.WireOps.Command> ba =
+        ctx.spawn(WireActor.create(clock, a.nic, link.delayNs(), sink), b.name + "-to-" + a.name);
+    a.nic.tell(new NicActor.AttachWire(ab));
+    b.nic.tell(new NicActor.AttachWire(ba));
+  }
+
+  /** NIC counters, asked once the clock has stopped. */
+  public NicCounters nicCounters() {
+    try {
+      return AskPattern.<NetDeviceOps.Command, NicCounters>ask(nic, NicActor.GetCounters::new, Duration.ofSeconds(30),
+          system.scheduler()).toCompletableFuture().get();
+    } catch (Exception e) {
+      throw new IllegalStateException("NIC counters of " + name + " not available", e);
+    }
+  }
+
+  public long nicFramesOut() {
+    return nicCounters().asMap().getOrDefault("tx_packets", 0L);
+  }
+
+  /** Adds this host's counters (qdisc, neighbour, IP, NIC) under their tc / nstat / ethtool names. */
+  public void addCounters(String prefix, Map<String, Long> into) {
+    devQueueActor.core().addCounters(prefix, into);
+    neighActor.core().addCounters(prefix, into);
+    if (ipActor != null) {
+      ipActor.output().addCounters(prefix, into);
+      into.merge(prefix + "IpInCsumErrors", ipActor.rxDropsChecksum(), Long::sum);
+      into.merge(prefix + "IpRxNoSocket", ipActor.rxDropsNoSocket(), Long::sum);
+    }
+    nicCounters().asMap().forEach((k, v) -> into.merge(prefix + "nic." + k, v, Long::sum));
+  }
+}
