@@ -19,7 +19,8 @@ import java.util.function.Function;
  * <p>Timers of all sockets sit in one binary heap keyed by (time, insertion order), so
  * {@link #nextTimerAt()} and {@link #onTimer(long)} cost O(log n) per due socket even with a
  * million sockets, and same-instant timers run in a fixed order. A socket keeps at most one live
- * heap entry ({@code PeerSock.heapAt}); superseded entries are skipped when they surface.
+ * heap entry ({@code PeerSock.heapAt}); superseded entries are skipped when they surface, and are
+ * also dropped from the top by {@link #nextTimerAt()}, so it reports the exact next time.
  *
  * <p>Pure: no Pekko, no clock. The actor shell calls {@link #onSegment}, {@link #onTimer} and
  * arms its own timer for {@link #nextTimerAt()}.
@@ -193,10 +194,12 @@ public final class PeerListener {
       sock.heapAt = PeerSock.NONE;
       return;
     }
+    // Exactly one live entry per armed socket: a re-armed or cancelled timer leaves its old
+    // entry stale (skipped when it surfaces).
     long t = sock.nextTimerAt();
-    if (t < sock.heapAt) {
+    if (t != sock.heapAt) {
       sock.heapAt = t;
-      heapPush(t, sock);
+      if (t != PeerSock.NONE) heapPush(t, sock);
     }
   }
 

@@ -497,7 +497,8 @@ public final class PeerSock {
       dataQueue(now, seg, scratch, out);
     }
     ackSndCheck(now, out);
-    if (reading) recvmsg(now, out);
+    // The reader wakes only when something was queued (sk_data_ready).
+    if (reading && rcvNxt != copiedSeq) recvmsg(now, out);
   }
 
   /**
