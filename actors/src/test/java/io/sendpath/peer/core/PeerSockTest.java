@@ -11,7 +11,10 @@ import io.sendpath.protocol.TcpOptions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Packet scripts against the pure peer core: segments in at explicit virtual times, the peer's
@@ -643,6 +646,82 @@ class PeerSockTest {
       fired += out.take().size();
     }
     assertThat(fired).isEqualTo(n);
+  }
+
+  @Test
+  void established_fourHolesWithTs_threeSackBlocksFit() {
+    Script s = new Script(true);
+    s.handshake(10 * MS);
+    for (int i = 0; i < 4; i++) s.send((11 + i) * MS, s.data((11 + i) * MS, (2 * i + 1) * 1448L, 1448, 0));
+    // Three dup ACKs go at once; the fourth is compressed, and with no receiver RTT estimate yet
+    // the compression delay is zero (5% of rcv_rtt_est = 0).
+    assertThat(s.out.sent).hasSize(3);
+    assertThat(s.listener.nextTimerAt()).isEqualTo(14 * MS);
+    s.runTimers(14 * MS);
+    List<SkBuff> acks = s.out.take();
+    assertThat(acks).hasSize(4);
+    int b = ISN + 1;
+    // 40 option bytes less 12 for TS leave room for 3 blocks; the newest comes first.
+    assertThat(acks.get(3).options.sackBlocks).containsExactly(
+        b + 7 * 1448, b + 8 * 1448, b + 5 * 1448, b + 6 * 1448, b + 3 * 1448, b + 4 * 1448);
+  }
+
+  @Test
+  void established_manyOutOfOrderSegments_dupAcksCompressedAfterThree() {
+    Script s = new Script(true);
+    PeerSock sock = s.handshake(10 * MS);
+    // Leave quickack mode first: in quickack mode every segment is ACKed.
+    long[] next = {0};
+    long t = exhaustQuickack(s, next);
+    s.runTimers(t + 200 * MS);
+    s.out.take();
+    long now = t + 300 * MS;
+    for (int i = 1; i <= 6; i++) s.send(now, s.data(now, next[0] + i * 1448L, 1448, 0));
+    // tcp_ack_snd_check(): three dup ACKs at once, then tcp_comp_sack_* holds the rest.
+    assertThat(s.out.take()).hasSize(3);
+    long at = s.listener.nextTimerAt();
+    assertThat(at).isGreaterThanOrEqualTo(now).isLessThanOrEqualTo(now + MS);
+    s.runTimers(at);
+    assertThat(s.out.take()).singleElement().satisfies(a -> assertThat(a.options.sackBlocks)
+        .startsWith(ISN + 1 + (int) next[0] + 1448, ISN + 1 + (int) next[0] + 7 * 1448));
+    assertThat(s.listener.counters().TcpExtTCPACKCompressed).isEqualTo(2);
+    assertThat(sock.outOfOrderRanges()).isEqualTo(1);
+  }
+
+  /** Random order and duplicates inside one window: every byte delivered once, all checked. */
+  @ParameterizedTest
+  @ValueSource(longs = {1, 2, 3, 42, 1234})
+  void established_shuffledAndDuplicatedSegments_streamDeliveredExactlyOnce(long seed) {
+    SplittableRandom rnd = new SplittableRandom(seed);
+    Script s = new Script(rnd.nextBoolean());
+    PeerSock sock = s.handshake(10 * MS);
+    int n = 40;
+    int seg = s.mss;
+    int[] order = new int[n + 10];
+    for (int i = 0; i < n; i++) order[i] = i;
+    for (int i = n; i < order.length; i++) order[i] = rnd.nextInt(n);
+    for (int i = order.length - 1; i > 0; i--) {
+      int j = rnd.nextInt(i + 1);
+      int x = order[i]; order[i] = order[j]; order[j] = x;
+    }
+    long now = 20 * MS;
+    for (int k : order) {
+      now += rnd.nextInt(3) * MS;
+      s.send(now, s.data(now, (long) k * seg, seg, 0));
+      s.runTimers(now);
+      s.track(s.out.take());
+    }
+    s.runTimers(now + 500 * MS);
+    List<SkBuff> tail = s.out.take();
+    assertThat(sock.bytesDelivered()).isEqualTo((long) n * seg);
+    assertThat(s.out.delivered).isEqualTo((long) n * seg);
+    assertThat(sock.payloadErrors()).isZero();
+    assertThat(sock.uncheckedBytes()).isZero();
+    assertThat(sock.outOfOrderRanges()).isZero();
+    assertThat(sock.rmemAlloc()).isZero();
+    assertThat(sock.rcvNxt()).isEqualTo(ISN + 1 + n * seg);
+    assertThat(s.listener.nextTimerAt()).isEqualTo(Long.MAX_VALUE);
+    assertThat(tail.size()).isLessThanOrEqualTo(1);
   }
 
   @Test
