@@ -5,7 +5,6 @@ import io.sendpath.protocol.ops.DevQueueOps;
 import io.sendpath.protocol.ops.NetDeviceOps;
 import io.sendpath.protocol.ops.NetXmit;
 import io.sendpath.qdisc.NetdevQueue;
-import io.sendpath.qdisc.NetdevQueueOutput;
 import io.sendpath.sim.SimActor;
 import io.sendpath.sim.VirtualClock;
 import java.util.function.Function;
@@ -20,13 +19,18 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * {@link NetdevQueue}. The NET_XMIT answer of the enqueue goes back to whoever waits for it (TCP);
  * the driver's completions wake the queue and run the qdisc again.
  */
-public final class DeviceQueueActor extends SimActor<DevQueueOps.Command> implements NetdevQueueOutput {
+public final class DeviceQueueActor extends SimActor<DevQueueOps.Command> implements NetdevQueue.Output {
+
+  /** __netif_schedule(): run the qdisc again at this instant (NET_TX softirq). */
+  private enum NetTxAction implements DevQueueOps.Command { INSTANCE }
+
+  private boolean scheduled;
 
   private final NetdevQueue core;
   private final ActorRef<NetDeviceOps.Command> nic;
 
   public static Behavior<DevQueueOps.Command> create(VirtualClock clock, ActorRef<NetDeviceOps.Command> nic,
-      Function<NetdevQueueOutput, NetdevQueue> coreFactory, java.util.function.Consumer<DeviceQueueActor> onCreate) {
+      Function<NetdevQueue.Output, NetdevQueue> coreFactory, java.util.function.Consumer<DeviceQueueActor> onCreate) {
     return Behaviors.setup(ctx -> {
       DeviceQueueActor actor = new DeviceQueueActor(ctx, clock, nic, coreFactory);
       onCreate.accept(actor);
@@ -35,7 +39,7 @@ public final class DeviceQueueActor extends SimActor<DevQueueOps.Command> implem
   }
 
   private DeviceQueueActor(ActorContext<DevQueueOps.Command> ctx, VirtualClock clock, ActorRef<NetDeviceOps.Command> nic,
-      Function<NetdevQueueOutput, NetdevQueue> coreFactory) {
+      Function<NetdevQueue.Output, NetdevQueue> coreFactory) {
     super(ctx, clock);
     this.nic = nic;
     this.core = coreFactory.apply(this);
@@ -50,6 +54,7 @@ public final class DeviceQueueActor extends SimActor<DevQueueOps.Command> implem
     return newReceiveBuilder()
         .onMessage(DevQueueOps.DevQueueXmit.class, this::onXmit)
         .onMessage(DevQueueOps.TxCompleted.class, this::onTxCompleted)
+        .onMessage(NetTxAction.class, this::onNetTxAction)
         .build();
   }
 
@@ -69,8 +74,27 @@ public final class DeviceQueueActor extends SimActor<DevQueueOps.Command> implem
     return this;
   }
 
+  private Behavior<DevQueueOps.Command> onNetTxAction(NetTxAction msg) {
+    scheduled = false;
+    core.run(clock.now());
+    return this;
+  }
+
+  /**
+   * ndo_start_xmit(): the NIC never gets more skbs than its ring holds, because this core counts
+   * the ring's free descriptors and stops the queue at zero; so the answer is always NETDEV_TX_OK.
+   */
   @Override
-  public void startXmit(SkBuff skb) {
+  public int startXmit(SkBuff skb) {
     clock.tell(nic, new NetDeviceOps.NdoStartXmit(skb));
+    return NetdevQueue.NETDEV_TX_OK;
+  }
+
+  @Override
+  public void netifSchedule() {
+    if (!scheduled) {
+      scheduled = true;
+      clock.tell(getContext().getSelf(), NetTxAction.INSTANCE);
+    }
   }
 }

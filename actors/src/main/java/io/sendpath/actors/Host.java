@@ -1,7 +1,6 @@
 package io.sendpath.actors;
 
 import io.sendpath.ip.Fib;
-import io.sendpath.ip.Ipv4Output;
 import io.sendpath.neigh.NeighTable;
 import io.sendpath.nic.NicActor;
 import io.sendpath.nic.WireActor;
@@ -18,6 +17,10 @@ import io.sendpath.protocol.ops.NeighOps;
 import io.sendpath.protocol.ops.NetDeviceOps;
 import io.sendpath.protocol.wire.FrameSink;
 import io.sendpath.qdisc.NetdevQueue;
+import io.sendpath.qdisc.Pfifo;
+import io.sendpath.qdisc.PfifoFast;
+import io.sendpath.qdisc.Qdisc;
+import io.sendpath.qdisc.QdiscStats;
 import io.sendpath.sim.VirtualClock;
 import java.time.Duration;
 import java.util.Map;
@@ -52,7 +55,6 @@ public final class Host {
   private final int addr;
   private final long mac;
   private final Fib fib;
-  private final Ipv4Output output;
   private ActorRef<NetDeviceOps.Command> nic;
   private ActorRef<DevQueueOps.Command> devQueue;
   private ActorRef<NeighOps.Command> neigh;
@@ -62,12 +64,11 @@ public final class Host {
   private volatile IpActor ipActor;
   private ActorSystem<?> system;
 
-  private Host(String name, int addr, long mac, Fib fib, Ipv4Output output) {
+  private Host(String name, int addr, long mac, Fib fib) {
     this.name = name;
     this.addr = addr;
     this.mac = mac;
     this.fib = fib;
-    this.output = output;
   }
 
   public String name() { return name; }
@@ -81,7 +82,7 @@ public final class Host {
   public static Host sender(ActorContext<?> ctx, VirtualClock clock, String name, int addr, long mac, Sysctls sysctls,
       Link link, long seed, CountDownLatch ready) {
     Host h = lower(ctx, clock, name, addr, mac, sysctls, link, seed, ready);
-    h.top = ctx.spawn(IpActor.create(clock, h.fib, h.output, h.neigh, a -> { h.ipActor = a; ready.countDown(); }), name + "-ip");
+    h.top = ctx.spawn(IpActor.create(clock, h.fib, sysctls, seed, h.neigh, a -> { h.ipActor = a; ready.countDown(); }), name + "-ip");
     return h;
   }
 
@@ -90,9 +91,9 @@ public final class Host {
       Link link, long seed, RunMonitor monitor, BiFunction<FlowKey, Long, Payload> expected, CountDownLatch ready,
       Consumer<PeerActor> onPeer) {
     Host h = lower(ctx, clock, name, addr, mac, sysctls, link, seed, ready);
-    PeerConfig pcfg = PeerConfig.from(sysctls, link.mtu());
-    h.top = ctx.spawn(PeerActor.create(clock, h.fib, h.output, h.neigh, monitor,
-        out -> new PeerListener(pcfg, addr, flow -> expected.apply(flow, seed), seed, out), onPeer), name + "-tcp");
+    PeerConfig pcfg = PeerConfig.builder().sysctls(sysctls).mtu(link.mtu()).seed(seed).build();
+    h.top = ctx.spawn(PeerActor.create(clock, h.fib, sysctls, seed, h.neigh, monitor,
+        out -> new PeerListener(addr, -1, 4096, flow -> expected.apply(flow, seed), pcfg, out), onPeer), name + "-tcp");
     return h;
   }
 
@@ -102,25 +103,30 @@ public final class Host {
     // The hosts share one /24; a default route through .254 stands for the rest of the world.
     fib.addRoute(addr & 0xFFFFFF00, 24, 0, 1, addr, 0);
     fib.addRoute(0, 0, (addr & 0xFFFFFF00) | 254, 1, addr, 0);
-    Ipv4Output output = new Ipv4Output(sysctls);
-    Host h = new Host(name, addr, mac, fib, output);
+    Host h = new Host(name, addr, mac, fib);
     h.system = ctx.getSystem();
     NicConfig nicCfg = new NicConfig(mac, link.rateBps(), link.txRing(), link.tso(), link.txCsumOffload(), false, link.mtu(), 0);
     @SuppressWarnings("unchecked")
     ActorRef<AfOps.Command>[] up = new ActorRef[1];
     h.nic = ctx.spawn(NicActor.create(clock, nicCfg, frame -> clock.tell(up[0], new AfOps.IpRcv(frame))), name + "-nic");
     h.devQueue = ctx.spawn(DeviceQueueActor.create(clock, h.nic,
-        out -> new NetdevQueue(sysctls, link.txRing(), out), a -> { h.devQueueActor = a; ready.countDown(); }), name + "-devq");
+        out -> new NetdevQueue(clock.now(), qdiscFor(sysctls), link.txRing(), out), a -> { h.devQueueActor = a; ready.countDown(); }), name + "-devq");
     h.nic.tell(new NicActor.AttachDevQueue(h.devQueue));
     Random neighRandom = new Random(seed ^ mac);
     h.neigh = ctx.spawn(NeighbourActor.create(clock, h.devQueue,
-        out -> new NeighTable(sysctls, addr, mac, neighRandom, out), a -> { h.neighActor = a; ready.countDown(); }), name + "-neigh");
+        out -> new NeighTable(clock.now(), addr, mac, sysctls, neighRandom, out), a -> { h.neighActor = a; ready.countDown(); }), name + "-neigh");
     // The receive path goes to whatever sits on top (IpActor or PeerActor), known once it is spawned.
     h.upHolder = up;
     return h;
   }
 
   private ActorRef<AfOps.Command>[] upHolder;
+
+  /** The root qdisc named by net.core.default_qdisc, limited by txqueuelen (1000). */
+  static Qdisc qdiscFor(Sysctls sysctls) {
+    int txqueuelen = 1000;
+    return "pfifo".equals(sysctls.get("default_qdisc")) ? new Pfifo(txqueuelen) : new PfifoFast(txqueuelen);
+  }
 
   /** Plugs a cable between two hosts' NICs, one WireActor per direction. Call once, before the clock starts. */
   public static void connect(ActorContext<?> ctx, VirtualClock clock, Host a, Host b, Link link, FrameSink sink) {
@@ -150,13 +156,28 @@ public final class Host {
 
   /** Adds this host's counters (qdisc, neighbour, IP, NIC) under their tc / nstat / ethtool names. */
   public void addCounters(String prefix, Map<String, Long> into) {
-    devQueueActor.core().addCounters(prefix, into);
-    neighActor.core().addCounters(prefix, into);
+    NetdevQueue q = devQueueActor.core();
+    QdiscStats st = q.qdisc().stats();
+    into.put(prefix + "qdisc.sent_bytes", st.bytes);
+    into.put(prefix + "qdisc.sent_pkt", st.packets);
+    into.put(prefix + "qdisc.dropped", st.drops);
+    into.put(prefix + "qdisc.overlimits", st.overlimits);
+    into.put(prefix + "qdisc.requeues", st.requeues);
+    into.put(prefix + "qdisc.backlog", st.backlog);
+    into.put(prefix + "qdisc.qlen", (long) st.qlen);
+    into.put(prefix + "dev.drv_stops", q.drvStops());
+    into.put(prefix + "dev.bql_stops", q.bqlStops());
+    NeighTable n = neighActor.core();
+    into.put(prefix + "neigh.unresolved_discards", n.unresolvedDiscards());
+    into.put(prefix + "neigh.res_failed", n.resFailed());
+    into.put(prefix + "neigh.arp_requests", n.arpRequests());
+    into.put(prefix + "neigh.arp_replies", n.arpReplies());
     if (ipActor != null) {
-      ipActor.output().addCounters(prefix, into);
-      into.merge(prefix + "IpInCsumErrors", ipActor.rxDropsChecksum(), Long::sum);
-      into.merge(prefix + "IpRxNoSocket", ipActor.rxDropsNoSocket(), Long::sum);
+      into.put(prefix + "IpOutRequests", ipActor.output().ipOutRequests());
+      into.put(prefix + "IpOutNoRoutes", ipActor.output().ipOutNoRoutes());
+      into.put(prefix + "IpInCsumErrors", ipActor.rxDropsChecksum());
+      into.put(prefix + "IpRxNoSocket", ipActor.rxDropsNoSocket());
     }
-    nicCounters().asMap().forEach((k, v) -> into.merge(prefix + "nic." + k, v, Long::sum));
+    nicCounters().asMap().forEach((k, v) -> into.put(prefix + "nic." + k, v));
   }
 }

@@ -1,7 +1,7 @@
 package io.sendpath.actors;
 
 import io.sendpath.ip.Fib;
-import io.sendpath.ip.FibResult;
+import io.sendpath.ip.IpSock;
 import io.sendpath.ip.InetHashTable;
 import io.sendpath.ip.Ipv4Output;
 import io.sendpath.protocol.FlowKey;
@@ -13,6 +13,7 @@ import io.sendpath.protocol.wire.Decoded;
 import io.sendpath.protocol.wire.FrameCodec;
 import io.sendpath.sim.SimActor;
 import io.sendpath.sim.VirtualClock;
+import io.sendpath.protocol.Sysctls;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -27,34 +28,42 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * neigh_output. Up: decode the frame, verify checksums, hand ARP to the neighbour layer and TCP
  * segments to the connection found by inet_lookup_established.
  */
-public final class IpActor extends SimActor<AfOps.Command> {
+public final class IpActor extends SimActor<AfOps.Command> implements Ipv4Output.Output {
 
   /** inet_hash(): segments of 'flowAsReceived' (peer → us) go to 'sock'. */
   public record InetHash(FlowKey flowAsReceived, ActorRef<TcpProt.Command> sock) implements AfOps.Command {}
 
-  private final Fib fib;
   private final Ipv4Output output;
   private final InetHashTable<ActorRef<TcpProt.Command>> established = new InetHashTable<>();
   private final ActorRef<NeighOps.Command> neigh;
-  /** sk->sk_dst_cache per connection: the route and the FIB generation it was looked up in. */
-  private final Map<Long, FibResult> dstCache = new HashMap<>();
-  private long rxDropsChecksum, rxDropsNoSocket, rxDropsOther, outNoRoutes;
+  /** inet_sock per connection: its cached dst (sk_dst_cache) and IP ID counter (inet_id). */
+  private final Map<Long, IpSock> ipSocks = new HashMap<>();
+  private final long seed;
+  /** Who waits for the NET_XMIT answer of the skb being output right now. */
+  private ActorRef<NetXmit> currentReplyTo;
+  private long rxDropsChecksum, rxDropsNoSocket, rxDropsOther;
 
-  public static Behavior<AfOps.Command> create(VirtualClock clock, Fib fib, Ipv4Output output,
+  public static Behavior<AfOps.Command> create(VirtualClock clock, Fib fib, Sysctls sysctls, long seed,
       ActorRef<NeighOps.Command> neigh, java.util.function.Consumer<IpActor> onCreate) {
     return Behaviors.setup(ctx -> {
-      IpActor actor = new IpActor(ctx, clock, fib, output, neigh);
+      IpActor actor = new IpActor(ctx, clock, fib, sysctls, seed, neigh);
       onCreate.accept(actor);
       return actor;
     });
   }
 
-  private IpActor(ActorContext<AfOps.Command> ctx, VirtualClock clock, Fib fib, Ipv4Output output,
+  private IpActor(ActorContext<AfOps.Command> ctx, VirtualClock clock, Fib fib, Sysctls sysctls, long seed,
       ActorRef<NeighOps.Command> neigh) {
     super(ctx, clock);
-    this.fib = fib;
-    this.output = output;
+    this.output = new Ipv4Output(fib, sysctls, this);
+    this.seed = seed;
     this.neigh = neigh;
+  }
+
+  /** The initial inet_id of a connection: Linux draws it at random; here from the run's seed. */
+  static int initialIpId(long seed, long connId) {
+    long z = (seed + connId * 0x9E3779B97F4A7C15L) * 0xBF58476D1CE4E5B9L;
+    return (int) ((z ^ (z >>> 31)) & 0xFFFF);
   }
 
   @Override
@@ -73,20 +82,24 @@ public final class IpActor extends SimActor<AfOps.Command> {
 
   private Behavior<AfOps.Command> onQueueXmit(AfOps.QueueXmit msg) {
     SkBuff skb = msg.skb();
-    FibResult route = dstCache.get(skb.connId);
-    if (route == null || route.generation() != fib.generation()) {
-      route = fib.lookup(skb.flow.daddr());
-      if (route == null) {
-        outNoRoutes++;
-        skb.free();
-        clock.tell(msg.replyTo(), new NetXmit(NetXmit.DROP, skb.seq));
-        return this;
-      }
-      dstCache.put(skb.connId, route);
+    IpSock sock = ipSocks.get(skb.connId);
+    if (sock == null) {
+      sock = output.newSock(initialIpId(seed, skb.connId));
+      ipSocks.put(skb.connId, sock);
     }
-    int nextHop = output.queueXmit(clock.now(), skb, route);
-    clock.tell(neigh, new NeighOps.NeighOutput(skb, nextHop, msg.replyTo()));
+    int seq = skb.seq;
+    currentReplyTo = msg.replyTo();
+    int rc = output.queueXmit(clock.now(), sock, skb);
+    currentReplyTo = null;
+    // An error (no route, too big) freed the skb; TCP keeps its original unsent, as it does when
+    // queue_xmit returns an error in __tcp_transmit_skb().
+    if (rc < 0) clock.tell(msg.replyTo(), new NetXmit(NetXmit.DROP, seq));
     return this;
+  }
+
+  @Override
+  public void neighOutput(SkBuff skb, int nextHop) {
+    clock.tell(neigh, new NeighOps.NeighOutput(skb, nextHop, currentReplyTo));
   }
 
   private Behavior<AfOps.Command> onIpRcv(AfOps.IpRcv msg) {
@@ -115,6 +128,5 @@ public final class IpActor extends SimActor<AfOps.Command> {
 
   public long rxDropsChecksum() { return rxDropsChecksum; }
   public long rxDropsNoSocket() { return rxDropsNoSocket; }
-  public long outNoRoutes() { return outNoRoutes; }
   public Ipv4Output output() { return output; }
 }

@@ -1,6 +1,5 @@
 package io.sendpath.actors;
 
-import io.sendpath.neigh.NeighOutput;
 import io.sendpath.neigh.NeighTable;
 import io.sendpath.protocol.SkBuff;
 import io.sendpath.protocol.ops.DevQueueOps;
@@ -23,7 +22,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * queue (or is dropped there) is answered NET_XMIT_SUCCESS at once, as neigh_resolve_output
  * returns 0 once __neigh_event_send has queued or freed it.
  */
-public final class NeighbourActor extends SimActor<NeighOps.Command> implements NeighOutput {
+public final class NeighbourActor extends SimActor<NeighOps.Command> implements NeighTable.Output {
 
   private record Tick(long at) implements NeighOps.Command {}
 
@@ -36,7 +35,7 @@ public final class NeighbourActor extends SimActor<NeighOps.Command> implements 
   private boolean currentForwarded;
 
   public static Behavior<NeighOps.Command> create(VirtualClock clock, ActorRef<DevQueueOps.Command> devQueue,
-      Function<NeighOutput, NeighTable> coreFactory, java.util.function.Consumer<NeighbourActor> onCreate) {
+      Function<NeighTable.Output, NeighTable> coreFactory, java.util.function.Consumer<NeighbourActor> onCreate) {
     return Behaviors.setup(ctx -> {
       NeighbourActor actor = new NeighbourActor(ctx, clock, devQueue, coreFactory);
       onCreate.accept(actor);
@@ -45,7 +44,7 @@ public final class NeighbourActor extends SimActor<NeighOps.Command> implements 
   }
 
   private NeighbourActor(ActorContext<NeighOps.Command> ctx, VirtualClock clock, ActorRef<DevQueueOps.Command> devQueue,
-      Function<NeighOutput, NeighTable> coreFactory) {
+      Function<NeighTable.Output, NeighTable> coreFactory) {
     super(ctx, clock);
     this.devQueue = devQueue;
     this.core = coreFactory.apply(this);
@@ -92,7 +91,7 @@ public final class NeighbourActor extends SimActor<NeighOps.Command> implements 
     return this;
   }
 
-  // ---- NeighOutput: the core's effects ----
+  // ---- NeighTable.Output: the core's effects ----
 
   @Override
   public void xmit(SkBuff skb) {

@@ -1,10 +1,16 @@
 package io.sendpath.actors;
 
 import io.sendpath.ip.Fib;
-import io.sendpath.ip.FibResult;
+import io.sendpath.ip.IpSock;
+import io.sendpath.protocol.FlowKey;
+import io.sendpath.protocol.Sysctls;
+import java.util.HashMap;
+import java.util.Map;
 import io.sendpath.ip.Ipv4Output;
 import io.sendpath.peer.core.PeerListener;
 import io.sendpath.peer.core.PeerOutput;
+import io.sendpath.peer.core.PeerSock;
+import io.sendpath.peer.core.PeerState;
 import io.sendpath.protocol.SkBuff;
 import io.sendpath.protocol.ops.AfOps;
 import io.sendpath.protocol.ops.NeighOps;
@@ -26,34 +32,35 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * payload function and ACKs as Linux does. Its ACKs go down the peer's own neighbour layer,
  * device queue and NIC.
  */
-public final class PeerActor extends SimActor<AfOps.Command> implements PeerOutput {
+public final class PeerActor extends SimActor<AfOps.Command> implements PeerOutput, Ipv4Output.Output {
 
   private record Tick(long at) implements AfOps.Command {}
 
   private final PeerListener core;
-  private final Fib fib;
   private final Ipv4Output output;
+  /** inet_sock of each peer connection (route cache, IP ID), by flow as the peer sends it. */
+  private final Map<FlowKey, IpSock> ipSocks = new HashMap<>();
+  private final long seed;
   private final ActorRef<NeighOps.Command> neigh;
   private final RunMonitor monitor;
   private final Wakeup<AfOps.Command> wakeup;
-  private FibResult route;
   private long rxChecksumErrors, rxOther;
 
-  public static Behavior<AfOps.Command> create(VirtualClock clock, Fib fib, Ipv4Output output,
+  public static Behavior<AfOps.Command> create(VirtualClock clock, Fib fib, Sysctls sysctls, long seed,
       ActorRef<NeighOps.Command> neigh, RunMonitor monitor, Function<PeerOutput, PeerListener> coreFactory,
       java.util.function.Consumer<PeerActor> onCreate) {
     return Behaviors.setup(ctx -> {
-      PeerActor actor = new PeerActor(ctx, clock, fib, output, neigh, monitor, coreFactory);
+      PeerActor actor = new PeerActor(ctx, clock, fib, sysctls, seed, neigh, monitor, coreFactory);
       onCreate.accept(actor);
       return actor;
     });
   }
 
-  private PeerActor(ActorContext<AfOps.Command> ctx, VirtualClock clock, Fib fib, Ipv4Output output,
+  private PeerActor(ActorContext<AfOps.Command> ctx, VirtualClock clock, Fib fib, Sysctls sysctls, long seed,
       ActorRef<NeighOps.Command> neigh, RunMonitor monitor, Function<PeerOutput, PeerListener> coreFactory) {
     super(ctx, clock);
-    this.fib = fib;
-    this.output = output;
+    this.output = new Ipv4Output(fib, sysctls, this);
+    this.seed = seed;
     this.neigh = neigh;
     this.monitor = monitor;
     this.core = coreFactory.apply(this);
@@ -79,7 +86,7 @@ public final class PeerActor extends SimActor<AfOps.Command> implements PeerOutp
     } else if (d.arp() != null) {
       clock.tell(neigh, new NeighOps.ArpRcv(d.arp().encode()));
     } else if (d.skb() != null) {
-      core.rcv(clock.now(), d.skb());
+      core.onSegment(clock.now(), d.skb());
     } else {
       rxOther++;
     }
@@ -101,13 +108,21 @@ public final class PeerActor extends SimActor<AfOps.Command> implements PeerOutp
 
   @Override
   public void xmit(SkBuff skb) {
-    if (route == null || route.generation() != fib.generation()) route = fib.lookup(skb.flow.daddr());
-    if (route == null) {
-      skb.free();
-      return;
+    IpSock sock = ipSocks.get(skb.flow);
+    if (sock == null) {
+      sock = output.newSock(IpActor.initialIpId(~seed, ipSocks.size()));
+      ipSocks.put(skb.flow, sock);
     }
-    int nextHop = output.queueXmit(clock.now(), skb, route);
+    output.queueXmit(clock.now(), sock, skb);
+  }
+
+  @Override
+  public void neighOutput(SkBuff skb, int nextHop) {
     clock.tell(neigh, new NeighOps.NeighOutput(skb, nextHop, null));
+  }
+
+  public Ipv4Output output() {
+    return output;
   }
 
   @Override
@@ -116,7 +131,7 @@ public final class PeerActor extends SimActor<AfOps.Command> implements PeerOutp
   }
 
   @Override
-  public void closed(long connId) {
-    monitor.peerClosed();
+  public void stateChange(PeerSock sock, PeerState from, PeerState to) {
+    if (to == PeerState.CLOSED && from != PeerState.CLOSED) monitor.peerClosed();
   }
 }

@@ -102,7 +102,7 @@ final class ResultsWriter {
     gen.writeNumberField("lost", c.lost());                    // tcpi_lost
     gen.writeNumberField("unacked", c.unacked());              // tcpi_unacked
     gen.writeNumberField("pacing_rate", c.pacingRate());       // tcpi_pacing_rate, bytes/s
-    gen.writeNumberField("delivery_rate", c.deliveryRate());   // tcpi_delivery_rate, bytes/s
+    gen.writeNumberField("sndbuf_limited_us", c.sndbufLimitedUs()); // tcpi_sndbuf_limited
     gen.writeNumberField("notsent_bytes", c.notsentBytes());   // tcpi_notsent_bytes
     gen.writeNumberField("total_rto", c.rtoCount());           // tcpi_total_rto (6.7+)
     gen.writeNumberField("fast_retrans", c.fastRetransCount());

@@ -25,7 +25,7 @@ public record ConnStats(
     int lost,
     int unacked,
     long pacingRate,
-    long deliveryRate,
+    long sndbufLimitedUs,
     long notsentBytes,
     int rtoCount,
     int fastRetransCount,

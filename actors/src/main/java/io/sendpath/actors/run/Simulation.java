@@ -10,11 +10,14 @@ import io.sendpath.actors.RunMonitor;
 import io.sendpath.actors.SocketActor;
 import io.sendpath.actors.TcpConnectionActor;
 import io.sendpath.actors.TcpProt;
+import io.sendpath.peer.core.PeerSock;
 import io.sendpath.protocol.FlowKey;
 import io.sendpath.protocol.Payload;
 import io.sendpath.protocol.wire.FrameSink;
 import io.sendpath.sim.VirtualClock;
+import io.sendpath.tcp.Errno;
 import io.sendpath.tcp.TcpConfig;
+import io.sendpath.tcp.TcpCounters;
 import io.sendpath.tcp.TcpInfo;
 import io.sendpath.tcp.TcpSock;
 import io.sendpath.tcp.TcpState;
@@ -179,7 +182,6 @@ public final class Simulation {
       peer = Host.peer(ctx, clock, "peer", PEER_IP, PEER_MAC, io.sendpath.protocol.Sysctls.linuxDefaults(), link, cfg.seed(),
           monitor, World::expectedPayload, ready, a -> { peerActor = a; ready.countDown(); });
       Host.connect(ctx, clock, sender, peer, link, sink);
-      TcpConfig tcpCfg = TcpConfig.from(cfg.sysctls(), cfg.mtu(), 65536, cfg.tso(), 0);
       for (int i = 0; i < cfg.connections(); i++) {
         final int id = i;
         FlowKey flow = flowOf(i);
@@ -187,11 +189,35 @@ public final class Simulation {
         int iss = rnd.nextInt();
         int tsOffset = rnd.nextInt();
         Payload payload = new Payload.Generated(cfg.seed(), i);
-        TcpConfig c = tcpCfg.withTsOffset(tsOffset);
+        TcpConfig c = TcpConfig.from(cfg.sysctls(), cfg.mtu(), 65536, cfg.tso() && cfg.txCsumOffload(), tsOffset);
         socketRefs[i] = ctx.spawnAnonymous(SocketActor.create(clock, sender.ip(), flow,
             out -> new TcpSock(c, flow, id, iss, payload, out), monitor, cfg.bytesPerConnection(), cfg.writeSize(),
             a -> { sockets[id] = a; ready.countDown(); }, a -> { conns[id] = a; ready.countDown(); }));
       }
+    }
+
+    /** The public long fields of a counters object (nstat names) into the map. */
+    static void addPublicLongs(Object counters, Map<String, Long> into) {
+      for (java.lang.reflect.Field f : counters.getClass().getFields()) {
+        if (f.getType() != long.class) continue;
+        try {
+          into.put(f.getName(), f.getLong(counters));
+        } catch (IllegalAccessException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    }
+
+    static String errnoName(int errno) {
+      return switch (errno) {
+        case Errno.EPIPE -> "EPIPE";
+        case Errno.ECONNRESET -> "ECONNRESET";
+        case Errno.ETIMEDOUT -> "ETIMEDOUT";
+        case Errno.ECONNREFUSED -> "ECONNREFUSED";
+        case 113 -> "EHOSTUNREACH";
+        case 101 -> "ENETUNREACH";
+        default -> "errno " + errno;
+      };
     }
 
     static Payload expectedPayload(FlowKey peerView, long seed) {
@@ -218,37 +244,41 @@ public final class Simulation {
       List<ConnStats> stats = new ArrayList<>(cfg.connections());
       long accepted = 0, delivered = 0, retrans = 0;
       Map<String, Long> counters = new LinkedHashMap<>();
+      TcpCounters tcpSum = new TcpCounters();
       for (int i = 0; i < cfg.connections(); i++) {
         SocketActor s = sockets[i];
         TcpSock core = conns[i].core();
         TcpInfo info = core.info(now);
-        long got = peerActor.core().bytesDelivered(i);
+        FlowKey f = flowOf(i);
+        PeerSock ps = peerActor.core().lookup(f);
+        long got = ps == null ? 0 : ps.bytesDelivered();
         accepted += s.bytesAccepted();
         delivered += got;
         retrans += info.totalRetrans();
-        core.counters().addTo(counters);
-        String err = s.error() == 0 ? null : io.sendpath.tcp.Errno.name(s.error());
-        FlowKey f = flowOf(i);
+        core.counters().addTo(tcpSum);
+        String err = s.error() == 0 ? null : errnoName(s.error());
         stats.add(new ConnStats(i, FlowKey.ip(f.saddr()) + ":" + f.sport(), FlowKey.ip(f.daddr()) + ":" + f.dport(),
             core.state().name(), info.cwnd(), info.ssthresh(), info.srttUs(), info.rttvarUs(), info.rtoUs(),
             info.minRttUs(), info.sndMss(), info.bytesSent(), info.bytesAcked(), info.bytesRetrans(), got,
-            info.segsOut(), info.totalRetrans(), info.lost(), info.unacked(), info.pacingRate(), info.deliveryRate(),
-            info.notsentBytes(), info.rtoCount(), info.fastRetransCount(), s.startNs(), s.finishNs(), err));
+            (int) info.segsOut(), (int) info.totalRetrans(), info.lost(), info.unacked(), info.pacingRate(),
+            s.sndbufLimitedNs() / 1000, info.notsentBytes(), (int) info.rtoCount(), (int) info.fastRetransCount(),
+            s.startNs(), s.finishNs(), err));
         // Invariants (DESIGN §5): every accepted byte reached the peer once, in order, intact, or the application was told.
         String who = "connection " + i + " (" + f + ")";
         if (s.error() == 0 && got != s.bytesAccepted())
           violations.add(who + ": socket accepted " + s.bytesAccepted() + " bytes but the peer received " + got + " in order");
-        String bad = peerActor.core().payloadError(i);
-        if (bad != null) violations.add(who + ": " + bad);
+        if (ps != null && ps.payloadErrors() > 0)
+          violations.add(who + ": the peer received " + ps.payloadErrors() + " segment(s) whose bytes differ from what was written, first at stream offset " + ps.firstMismatchOffset());
         if (core.wmemAlloc() != 0) violations.add(who + ": sk_wmem_alloc is " + core.wmemAlloc() + " at the end, not 0 (an skb was not freed)");
         if (core.wmemQueued() != 0) violations.add(who + ": sk_wmem_queued is " + core.wmemQueued() + " at the end, not 0");
         TcpState st = core.state();
         if (monitor.workloadDoneAt() >= 0 && st != TcpState.TCP_TIME_WAIT && st != TcpState.TCP_CLOSE)
           violations.add(who + ": ended in " + st + ", not a final state");
       }
+      addPublicLongs(tcpSum, counters);
       sender.addCounters("", counters);
       peer.addCounters("peer.", counters);
-      peerActor.core().addCounters(counters);
+      peerActor.core().counters().snapshot().forEach((k, v) -> counters.put("peer." + k, v));
       long frames = sender.nicFramesOut() + peer.nicFramesOut();
       counters.put("framesSender", sender.nicFramesOut());
       counters.put("framesPeer", peer.nicFramesOut());
