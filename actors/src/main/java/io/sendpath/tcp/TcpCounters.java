@@ -1,0 +1,47 @@
+package io.sendpath.tcp;
+
+/**
+ * Per-connection SNMP/netstat counters under their nstat names; a host sums them with
+ * {@link #addTo}. Plain longs, bumped on the per-packet path without allocation.
+ */
+public final class TcpCounters {
+  public long TcpActiveOpens;
+  public long TcpOutSegs;
+  public long TcpRetransSegs;
+  public long TcpEstabResets;
+  public long TcpOutRsts;
+  public long TcpExtTCPTimeouts;
+  public long TcpExtTCPFastRetrans;
+  public long TcpExtTCPSlowStartRetrans;
+  public long TcpExtTCPSynRetrans;
+  public long TcpExtTCPAutoCorking;
+  public long TcpExtTCPRenoRecovery;
+  public long TcpExtTCPRetransFail;
+  public long TcpExtTCPHystartTrainDetect;
+  public long TcpExtTCPHystartTrainCwnd;
+  public long TcpExtTCPHystartDelayDetect;
+  public long TcpExtTCPHystartDelayCwnd;
+  /** Not a kernel counter: how often tcp_small_queue_check() set TSQ_THROTTLED. */
+  public long tsqThrottled;
+
+  /** Adds every counter of this connection into 'sum'. */
+  public void addTo(TcpCounters sum) {
+    sum.TcpActiveOpens += TcpActiveOpens;
+    sum.TcpOutSegs += TcpOutSegs;
+    sum.TcpRetransSegs += TcpRetransSegs;
+    sum.TcpEstabResets += TcpEstabResets;
+    sum.TcpOutRsts += TcpOutRsts;
+    sum.TcpExtTCPTimeouts += TcpExtTCPTimeouts;
+    sum.TcpExtTCPFastRetrans += TcpExtTCPFastRetrans;
+    sum.TcpExtTCPSlowStartRetrans += TcpExtTCPSlowStartRetrans;
+    sum.TcpExtTCPSynRetrans += TcpExtTCPSynRetrans;
+    sum.TcpExtTCPAutoCorking += TcpExtTCPAutoCorking;
+    sum.TcpExtTCPRenoRecovery += TcpExtTCPRenoRecovery;
+    sum.TcpExtTCPRetransFail += TcpExtTCPRetransFail;
+    sum.TcpExtTCPHystartTrainDetect += TcpExtTCPHystartTrainDetect;
+    sum.TcpExtTCPHystartTrainCwnd += TcpExtTCPHystartTrainCwnd;
+    sum.TcpExtTCPHystartDelayDetect += TcpExtTCPHystartDelayDetect;
+    sum.TcpExtTCPHystartDelayCwnd += TcpExtTCPHystartDelayCwnd;
+    sum.tsqThrottled += tsqThrottled;
+  }
+}

@@ -1,0 +1,1977 @@
+package io.sendpath.tcp;
+
+import io.sendpath.protocol.FlowKey;
+import io.sendpath.protocol.Payload;
+import io.sendpath.protocol.Seq;
+import io.sendpath.protocol.SkBuff;
+import io.sendpath.protocol.TcpFlags;
+import io.sendpath.protocol.TcpOptions;
+import io.sendpath.protocol.ops.NetXmit;
+
+/**
+ * The sending half of an actively opened Linux TCP socket (struct tcp_sock), as a pure core.
+ *
+ * <pre>
+ *  sendmsg ─► tcp_sendmsg_locked ─► tcp_push / tcp_push_one ─► tcp_write_xmit ─► tcp_transmit_skb
+ *                                                                                 │ out.queueXmit(clone)
+ *  xmitResult(NET_XMIT_*) ◄───────────────────────────────────────────────────────┘ (same instant)
+ *  rcv(ACK) ─► tcp_ack ─► tcp_clean_rtx_queue / tcp_fastretrans_alert / tcp_cong_control
+ *           ─► tcp_xmit_recovery ─► tcp_data_snd_check ─► tcp_check_space ─► out.writeSpace()
+ *  wfree ─► tcp_wfree ─► (TSQ_THROTTLED) tcp_tsq_handler ─► tcp_write_xmit
+ *  onTimer ─► tcp_retransmit_timer (RTO, SYN) / TIME_WAIT expiry
+ * </pre>
+ *
+ * One skb is handed down at a time: between {@link TcpOutput#queueXmit} and
+ * {@link #xmitResult} the core is inside tcp_transmit_skb ({@link #xmitPending()}), and the
+ * caller holds every other input back. Work that would transmit meanwhile is remembered as a
+ * chain of steps (retransmit queue, push, space check, ACK) and resumed on the result.
+ * Memory is accounted in skb truesize. Time is virtual nanoseconds; jiffies are milliseconds.
+ */
+public final class TcpSock implements CcHost {
+  // ---- constants, include/net/tcp.h ----
+  /** TCP_RTO_MIN: 200 ms. */
+  static final long TCP_RTO_MIN_NS = 200_000_000L;
+  /** TCP_RTO_MAX: 120 s. */
+  static final long TCP_RTO_MAX_NS = 120_000_000_000L;
+  /** TCP_TIMEOUT_INIT: 1 s initial RTO (RFC 6298). */
+  static final long TCP_TIMEOUT_INIT_NS = 1_000_000_000L;
+  /** TCP_TIMEOUT_FALLBACK: 3 s when the handshake gave no RTT sample. */
+  static final long TCP_TIMEOUT_FALLBACK_NS = 3_000_000_000L;
+  /** TCP_RESOURCE_PROBE_INTERVAL: HZ/2, retry after a local drop of a retransmission. */
+  static final long TCP_RESOURCE_PROBE_INTERVAL_NS = 500_000_000L;
+  /** TCP_TIMEWAIT_LEN: 60 s. */
+  static final long TCP_TIMEWAIT_LEN_NS = 60_000_000_000L;
+  /** include/net/tcp.h TCP_INIT_CWND. */
+  static final int TCP_INIT_CWND = 10;
+  /** TCP_MSS_DEFAULT: the mss_clamp before the peer's MSS is known (RFC 1122). */
+  static final int TCP_MSS_DEFAULT = 536;
+  /** TCP_MAX_WSCALE. */
+  static final int TCP_MAX_WSCALE = 14;
+  /** MAX_TCP_HEADER on x86_64 (L1_CACHE_ALIGN(128 + MAX_HEADER)). */
+  static final int MAX_TCP_HEADER = 320;
+  /** SKB_DATA_ALIGN(sizeof(struct skb_shared_info)) and SKB_DATA_ALIGN(sizeof(struct sk_buff)) on x86_64. */
+  static final int SHINFO_SIZE = 320, SKBUFF_SIZE = 256;
+  /** TCPOLEN_TSTAMP_ALIGNED. */
+  static final int TCPOLEN_TSTAMP_ALIGNED = 12;
+  /** Truesize of a pure ACK (net/ipv4/tcp_output.c::skb_set_tcp_pure_ack()). */
+  static final int PURE_ACK_TRUESIZE = 2;
+
+  /** tp->nonagle bits (include/net/tcp.h TCP_NAGLE_*). */
+  static final int TCP_NAGLE_OFF = 1, TCP_NAGLE_CORK = 2, TCP_NAGLE_PUSH = 4;
+
+  /** tcp_ack() flags (net/ipv4/tcp_input.c FLAG_*). */
+  static final int FLAG_DATA = 0x01, FLAG_WIN_UPDATE = 0x02, FLAG_DATA_ACKED = 0x04,
+      FLAG_RETRANS_DATA_ACKED = 0x08, FLAG_SYN_ACKED = 0x10, FLAG_DATA_SACKED = 0x20, FLAG_ECE = 0x40,
+      FLAG_LOST_RETRANS = 0x80, FLAG_ORIG_SACK_ACKED = 0x200, FLAG_SND_UNA_ADVANCED = 0x400,
+      FLAG_DSACKING_ACK = 0x800, FLAG_SET_XMIT_TIMER = 0x1000;
+  static final int FLAG_ACKED = FLAG_DATA_ACKED | FLAG_SYN_ACKED;
+  static final int FLAG_NOT_DUP = FLAG_DATA | FLAG_WIN_UPDATE | FLAG_ACKED;
+  static final int FLAG_CA_ALERT = FLAG_DATA_SACKED | FLAG_ECE | FLAG_DSACKING_ACK;
+  static final int FLAG_FORWARD_PROGRESS = FLAG_ACKED | FLAG_DATA_SACKED;
+
+  /** What the skb handed down is, so xmitResult knows how to go on. */
+  private static final int P_NONE = 0, P_WRITE = 1, P_RETRANS_QUEUE = 2, P_RTO = 3, P_CONTROL = 4;
+  /** Deferred steps, run in this order once nothing is pending. */
+  private static final int CHAIN_RETRANS = 1, CHAIN_PUSH = 2, CHAIN_SPACE = 4, CHAIN_ACK = 8;
+
+  // ---- identity ----
+  private final TcpConfig cfg;
+  private final FlowKey flow;
+  private final long connId;
+  private final Payload payload;
+  private final TcpOutput out;
+  private final CongestionControl cc;
+  private final TcpCounters counters = new TcpCounters();
+
+  // ---- state ----
+  /** sk->sk_state; changed only through setState. */
+  private TcpState state = TcpState.TCP_CLOSE;
+  /** icsk->icsk_ca_state; changed only through setCaState. */
+  private TcpCaState caState = TcpCaState.TCP_CA_Open;
+
+  // ---- sequence space (all modulo 2^32) ----
+  /** Initial send sequence number; the SYN occupies iss. */
+  private final int iss;
+  /** First unacknowledged sequence number. snd_una <= snd_nxt <= write_seq. */
+  private int sndUna;
+  /** Next sequence number to send for new data. */
+  private int sndNxt;
+  /** Sequence number after the last byte queued by the application (plus SYN/FIN). */
+  private int writeSeq;
+  /** write_seq when PSH was last marked (forced_push). */
+  private int pushedSeq;
+  /** End of the last small (sub-MSS) segment sent (Minshall's Nagle variant). */
+  private int sndSml;
+  /** snd_nxt at the start of recovery / CWR / loss: the recovery point. */
+  private int highSeq;
+  /** Sequence number of the segment that last updated the window (snd_wl1). */
+  private int sndWl1;
+  /** Peer's receive window in bytes (already scaled). */
+  private int sndWnd;
+  /** Largest window the peer ever offered, bytes. */
+  private int maxWindow;
+  /** Next sequence number expected from the peer. */
+  private int rcvNxt;
+  /** Our receive window in bytes (tcp_select_initial_window); no data arrives, so it stays. */
+  private int rcvWnd;
+  /** Our window scale (rx_opt.rcv_wscale), 0..14. */
+  private int rcvWscale;
+  /** Peer's window scale (rx_opt.snd_wscale), 0..14. */
+  private int sndWscale;
+  /** Timestamps negotiated (rx_opt.tstamp_ok). */
+  private boolean tsOk;
+  /** SACK negotiated (rx_opt.sack_ok). Blocks the peer sends are read as dupacks (NewReno). */
+  private boolean sackOk;
+  /** Last TS val from the peer, echoed in TS ecr (rx_opt.ts_recent). */
+  private int tsRecent;
+  /** Peer's MSS from its SYN-ACK (rx_opt.mss_clamp); TCP_MSS_DEFAULT until then. */
+  private int mssClamp = TCP_MSS_DEFAULT;
+  /** Our advertised MSS (tp->advmss): MTU - 40. */
+  private final int advmss;
+  /** Sender MSS (tp->mss_cache): payload bytes per segment, options excluded. */
+  private int mssCache;
+  /** TCP header length with the options every segment carries (20, or 32 with timestamps). */
+  private int tcpHeaderLen;
+  /** tp->gso_segs: segments per size_goal, cached by tcp_xmit_size_goal. */
+  private int gsoSegsGoal;
+
+  // ---- congestion control ----
+  /** Congestion window in segments. cwnd >= 1 once established. */
+  private int cwnd;
+  /** Slow start threshold in segments; CongestionControl.TCP_INFINITE_SSTHRESH initially. */
+  private int ssthresh = CongestionControl.TCP_INFINITE_SSTHRESH;
+  /** ACKed packets counted toward the next cwnd increase in congestion avoidance. */
+  private int cwndCnt;
+  /** Upper bound for cwnd (snd_cwnd_clamp). */
+  private int cwndClamp = Integer.MAX_VALUE;
+  /** cwnd when the last reduction began (PRR's RecoverFS). */
+  private int priorCwnd;
+  /** ssthresh before the last reduction (undo is not modelled; kept for tcp_info). */
+  private int priorSsthresh;
+  /** PRR: packets delivered since recovery began. */
+  private int prrDelivered;
+  /** PRR: packets sent since recovery began. */
+  private int prrOut;
+  /** tp->is_cwnd_limited for the current window. */
+  private boolean isCwndLimited;
+  /** Most packets_out in the current window (tcp_cwnd_validate). */
+  private int maxPacketsOut;
+  /** snd_nxt when the cwnd-usage window began. */
+  private int cwndUsageSeq;
+  /** An undo point exists (tp->undo_marker != 0): set by tcp_init_undo, cleared by tcp_enter_cwr. */
+  private boolean undoMarker;
+
+  // ---- scoreboard, in segments ----
+  /** Segments sent and not yet cumulatively acknowledged. */
+  private int packetsOut;
+  /** Retransmitted segments still in flight (TCPCB_SACKED_RETRANS). */
+  private int retransOut;
+  /** Segments marked lost (TCPCB_LOST). */
+  private int lostOut;
+  /** NewReno: duplicate ACKs counted as "sacked" segments (tcp_add_reno_sack). */
+  private int sackedOut;
+  /** tp->reordering: dupacks needed for fast retransmit (tcp_reordering, 3). */
+  private int reordering;
+  /** Segments delivered to the peer (tp->delivered). */
+  private long delivered;
+  /** Segments marked lost over the connection's life (tp->lost). */
+  private long lost;
+
+  // ---- RTT / RTO ----
+  /** Smoothed RTT << 3, us; 0 = no sample yet. */
+  private long srttUs;
+  /** Mean deviation << 2, us. */
+  private long mdevUs;
+  /** Max mdev in the last RTT, us. */
+  private long mdevMaxUs;
+  /** Smoothed mdev_max, us (used for RTO). */
+  private long rttvarUs;
+  /** snd_nxt when rttvar was last refreshed. */
+  private int rttSeq;
+  /** Minimum RTT seen, us; 0xffffffff (~0U) until a sample. Not windowed (see report). */
+  private long minRttUs = 0xffffffffL;
+  /** icsk_rto in ns (a whole number of jiffies). */
+  private long rtoNs = TCP_TIMEOUT_INIT_NS;
+  /** icsk_backoff: RTO doublings since the last valid RTT sample. */
+  private int backoff;
+  /** icsk_retransmits: RTO retransmissions of the current head without progress. */
+  private int retransmits;
+  /** Time of the first retransmission of the current episode, ms of tcp_clock (0 = none). */
+  private long retransStampMs;
+  /** Timeouts over the connection's life (tp->total_rto). */
+  private long totalRto;
+
+  // ---- pacing / TSO / TSQ ----
+  /** sk->sk_pacing_rate, bytes/s; ~0 until tcp_update_pacing_rate() has an RTT. */
+  private long pacingRate = Long.MAX_VALUE;
+  /** sk->sk_gso_max_size: device gso_max_size - (MAX_TCP_HEADER + 1); 0 without TSO. */
+  private final int skGsoMaxSize;
+  /** TSQ_THROTTLED: tcp_wfree must restart tcp_write_xmit. */
+  private boolean tsqThrottled;
+
+  // ---- memory ----
+  /** sk->sk_sndbuf, bytes of truesize; tcp_wmem[1] until tcp_sndbuf_expand, at most tcp_wmem[2]. */
+  private long sndbuf;
+  /** sk->sk_wmem_queued: truesize of every skb on the write and retransmit queues. */
+  private long wmemQueued;
+  /** sk->sk_wmem_alloc less its base reference: truesize of clones handed down and not yet freed. */
+  private long wmemAlloc;
+  /** SOCK_NOSPACE: a writer was refused memory and waits for writeSpace(). */
+  private boolean sockNospace;
+
+  // ---- statistics ----
+  private long bytesSent, bytesAcked, bytesRetrans, segsOut, dataSegsOut, totalRetrans, fastRetransCount;
+  /** tp->lsndtime: jiffies of the last data transmission. */
+  private int lsndtime;
+
+  // ---- queues (bounded by sndbuf: nothing is added while wmem_queued >= sndbuf) ----
+  /** sk_write_queue: skbs not yet sent; head = tcp_send_head. */
+  private TcpSkb writeHead, writeTail;
+  /** tcp_rtx_queue: skbs sent and not fully acknowledged, in sequence order. */
+  private TcpSkb rtxHead, rtxTail;
+
+  // ---- timers (Long.MAX_VALUE = not armed) ----
+  /** ICSK_TIME_RETRANS (RTO, also the SYN timer). */
+  private long rtoTimerAt = Long.MAX_VALUE;
+  /** TIME_WAIT expiry. */
+  private long timeWaitAt = Long.MAX_VALUE;
+  /** ICSK_TIME_PROBE0: data queued, nothing in flight, nothing could be sent (tcp_check_probe_timer). */
+  private long probeTimerAt = Long.MAX_VALUE;
+
+  // ---- the transmit handshake ----
+  /** P_*: what was handed down and awaits xmitResult; P_NONE when nothing is pending. */
+  private int pending = P_NONE;
+  /** The queued skb whose clone is pending (P_WRITE, P_RETRANS_QUEUE, P_RTO). */
+  private TcpSkb pendingSkb;
+  /** CHAIN_* steps still to run. */
+  private int chain;
+  /** nonagle for the deferred CHAIN_PUSH. */
+  private int chainNonagle;
+  // tcp_write_xmit loop context, valid while a P_WRITE is pending.
+  private int wxMss, wxNonagle, wxMaxSegs, wxSentPkts;
+  private boolean wxPushOne, wxCwndLimited, wxActive;
+  // tcp_xmit_retransmit_queue loop context.
+  private int rqMaxSegs;
+  private boolean rqRearm, rqActive;
+  private TcpSkb rqNext;
+
+  public TcpSock(TcpConfig cfg, FlowKey flow, long connId, int iss, Payload payload, TcpOutput out) {
+    this.cfg = cfg;
+    this.flow = flow;
+    this.connId = connId;
+    this.iss = iss;
+    this.payload = payload;
+    this.out = out;
+    this.cc = cfg.newCongestionControl();
+    this.advmss = cfg.mtu() - 40;
+    this.skGsoMaxSize = cfg.tso() && cfg.gsoMaxSize() > 0 ? cfg.gsoMaxSize() - (MAX_TCP_HEADER + 1) : 0;
+    this.sndbuf = cfg.wmem1();
+    this.reordering = cfg.reordering();
+    this.cwnd = cfg.initCwnd();
+    this.sndUna = this.sndNxt = this.writeSeq = this.pushedSeq = this.sndSml = this.highSeq = iss;
+  }
+
+  // =====================================================================================
+  // Public API
+  // =====================================================================================
+
+  public TcpState state() { return state; }
+  public TcpCaState caState() { return caState; }
+  public boolean xmitPending() { return pending != P_NONE; }
+  public long nextTimerAt() { return Math.min(Math.min(rtoTimerAt, timeWaitAt), probeTimerAt); }
+  public TcpCounters counters() { return counters; }
+  public long sndbufFree() { return Math.max(0, sndbuf - wmemQueued); }
+  public long writeQueueBytes() { return Integer.toUnsignedLong(writeSeq - sndNxt); }
+  public long wmemAlloc() { return wmemAlloc; }
+  public long wmemQueued() { return wmemQueued; }
+  public long sndbuf() { return sndbuf; }
+  public int mss() { return mssCache; }
+  public int sndUnaSeq() { return sndUna; }
+  public int sndNxtSeq() { return sndNxt; }
+  public int writeSeq() { return writeSeq; }
+  public long rtoNs() { return rtoNs; }
+  public int packetsOut() { return packetsOut; }
+
+  /** net/ipv4/tcp_output.c::tcp_connect(): send the SYN, arm the SYN timer. */
+  public void connect(long now) {
+    if (state != TcpState.TCP_CLOSE || pending != P_NONE) throw new IllegalStateException("connect in " + state);
+    // tcp_connect_init()
+    tcpHeaderLen = 20 + (cfg.timestamps() ? TCPOLEN_TSTAMP_ALIGNED : 0);
+    tcpSyncMss(cfg.mtu());
+    selectInitialWindow();
+    counters.TcpActiveOpens++;
+    setState(TcpState.TCP_SYN_SENT);
+    TcpSkb syn = new TcpSkb();
+    syn.seq = iss;
+    syn.endSeq = iss + 1;
+    syn.tcpFlags = TcpFlags.SYN;
+    writeSeq = iss + 1;
+    wmemQueued += syn.truesize();
+    retransStampMs = clockMs(now);
+    rtxAppend(syn);
+    sndNxt = writeSeq;
+    pushedSeq = writeSeq;
+    packetsOut += 1;
+    transmitSkb(now, syn, P_CONTROL, false);
+    armRto(now, rtoNs);
+  }
+
+  /**
+   * net/ipv4/tcp.c::tcp_sendmsg_locked() for 'bytes' more bytes of the stream. Returns the bytes
+   * accepted; 0 means the caller would block (SOCK_NOSPACE is set and writeSpace() will follow).
+   */
+  public long sendmsg(long now, long bytes, int flags) {
+    if (pending != P_NONE) throw new IllegalStateException("sendmsg while a transmit is pending");
+    if (state != TcpState.TCP_ESTABLISHED && state != TcpState.TCP_CLOSE_WAIT) return 0;
+    if (bytes <= 0) return 0;
+    int mssNow = tcpCurrentMss();
+    int sizeGoal = tcpXmitSizeGoal(mssNow, cfg.tso() && skGsoMaxSize > 0);
+    long copied = 0;
+    long left = bytes;
+    while (left > 0) {
+      TcpSkb skb = writeTail;
+      int copy = 0;
+      if (skb != null) copy = sizeGoal - skb.len;
+      if (copy <= 0 || !canCollapseTo(skb)) {
+        // new_segment: sk_stream_memory_free()
+        if (!streamMemoryFree(0)) {
+          waitForSpace(now, flags, copied, mssNow, sizeGoal);
+          return copied;
+        }
+        skb = new TcpSkb();
+        skb.seq = writeSeq;
+        skb.endSeq = writeSeq;
+        skb.streamOffset = streamOffsetOf(writeSeq);
+        writeAppend(skb);
+        wmemQueued += skb.truesize();
+        copy = sizeGoal;
+      }
+      if (copy > left) copy = (int) left;
+      skb.len += copy;
+      skb.endSeq += copy;
+      skb.pcount = 0;
+      wmemQueued += copy;
+      writeSeq += copy;
+      copied += copy;
+      left -= copy;
+      if (left == 0) {
+        if ((flags & MsgFlags.MSG_EOR) != 0) skb.eor = true;
+        break;
+      }
+      if (skb.len < sizeGoal || (flags & MsgFlags.MSG_OOB) != 0) continue;
+      if (forcedPush()) {
+        tcpMarkPush(skb);
+        requestPush(now, mssNow, TCP_NAGLE_PUSH);
+      } else if (skb == writeHead && pending == P_NONE) {
+        // tcp_push_one()
+        writeXmit(now, mssNow, TCP_NAGLE_PUSH, true);
+      }
+    }
+    tcpPush(now, flags, mssNow, nonagle(), sizeGoal);
+    return copied;
+  }
+
+  /** net/ipv4/tcp.c::tcp_close() for an application that has finished writing. */
+  public void close(long now) {
+    if (pending != P_NONE) throw new IllegalStateException("close while a transmit is pending");
+    switch (state) {
+      case TCP_ESTABLISHED -> { setState(TcpState.TCP_FIN_WAIT1); tcpSendFin(now); }
+      case TCP_CLOSE_WAIT -> { setState(TcpState.TCP_LAST_ACK); tcpSendFin(now); }
+      case TCP_SYN_SENT -> tcpDone();
+      default -> { }
+    }
+  }
+
+  /** A segment from the peer (net/ipv4/tcp_input.c::tcp_rcv_state_process()). */
+  public void rcv(long now, SkBuff seg) {
+    if (pending != P_NONE) throw new IllegalStateException("rcv while a transmit is pending");
+    switch (state) {
+      case TCP_CLOSE -> { return; }
+      case TCP_SYN_SENT -> { rcvSynSent(now, seg); return; }
+      default -> { }
+    }
+    int flags = seg.tcpFlags;
+    int segEnd = seg.seq + seg.len + ((flags & TcpFlags.FIN) != 0 ? 1 : 0);
+    if ((flags & TcpFlags.RST) != 0) {
+      // tcp_validate_incoming(): an RST is accepted when its seq is rcv_nxt (RFC 5961 3.2).
+      if (seg.seq == rcvNxt) tcpReset();
+      return;
+    }
+    if ((flags & TcpFlags.ACK) == 0) return;
+    TcpOptions opt = seg.options;
+    boolean sawTstamp = tsOk && opt != null && opt.timestamps;
+    if (sawTstamp && !Seq.after(seg.seq, rcvNxt)) tsRecent = opt.tsVal; // tcp_replace_ts_recent()
+    if (state == TcpState.TCP_TIME_WAIT) {
+      // tcp_timewait_state_process(): a retransmitted FIN is ACKed again.
+      if ((flags & TcpFlags.FIN) != 0) scheduleAck(now);
+      runChain(now);
+      return;
+    }
+    tcpAck(now, seg, sawTstamp ? opt.tsEcr - cfg.tsOffset() : 0, sawTstamp);
+    if (state == TcpState.TCP_CLOSE) return;
+    // Our FIN acknowledged?
+    boolean finAcked = sndUna == writeSeq && finQueued;
+    switch (state) {
+      case TCP_FIN_WAIT1 -> { if (finAcked) setState(TcpState.TCP_FIN_WAIT2); }
+      case TCP_CLOSING -> { if (finAcked) enterTimeWait(now); }
+      case TCP_LAST_ACK -> { if (finAcked) { tcpDone(); return; } }
+      default -> { }
+    }
+    // tcp_data_queue(): no data is expected; an in-order FIN is consumed (tcp_fin()).
+    if ((flags & TcpFlags.FIN) != 0) {
+      if (seg.seq + seg.len == rcvNxt || Seq.before(seg.seq, rcvNxt) && Seq.after(segEnd, rcvNxt)) {
+        rcvNxt = segEnd;
+        tcpFin(now);
+      } else if (!Seq.after(segEnd, rcvNxt)) {
+        scheduleAck(now); // duplicate FIN: tcp_send_dupack()
+      }
+    } else if (seg.len > 0) {
+      scheduleAck(now); // data is out of scope; ACK what we have
+    }
+    // tcp_data_snd_check(): push pending frames, then tcp_check_space().
+    chain |= CHAIN_PUSH | CHAIN_SPACE;
+    chainNonagle = nonagle();
+    runChain(now);
+  }
+
+  /** The NET_XMIT_* answer for the skb last handed down. */
+  public void xmitResult(long now, int netXmitCode) {
+    int kind = pending;
+    if (kind == P_NONE) throw new IllegalStateException("xmitResult with nothing pending");
+    pending = P_NONE;
+    TcpSkb skb = pendingSkb;
+    pendingSkb = null;
+    boolean dropped = netXmitCode == NetXmit.DROP;
+    if (netXmitCode == NetXmit.DROP || netXmitCode == NetXmit.CN) tcpEnterCwr(); // __tcp_transmit_skb()
+    switch (kind) {
+      case P_WRITE -> {
+        if (dropped) {
+          writeXmitEnd(now);
+        } else {
+          tcpEventNewDataSent(now, skb);
+          tcpMinshallUpdate(wxMss, skb);
+          wxSentPkts += skb.pcount;
+          if (wxPushOne) writeXmitEnd(now);
+          else writeXmitLoop(now);
+        }
+      }
+      case P_RETRANS_QUEUE -> {
+        boolean ok = retransmitDone(skb, dropped);
+        if (!ok) {
+          retransQueueEnd(now);
+        } else {
+          if (caState != TcpCaState.TCP_CA_Loss) { counters.TcpExtTCPFastRetrans += skb.pcount; fastRetransCount += skb.pcount; }
+          else counters.TcpExtTCPSlowStartRetrans += skb.pcount;
+          if (inCwndReduction()) prrOut += skb.pcount;
+          if (skb == rtxHead) rqRearm = true;
+          retransQueueLoop(now);
+        }
+      }
+      case P_RTO -> {
+        boolean ok = retransmitDone(skb, dropped);
+        rtoAfterRetransmit(now, ok);
+      }
+      default -> { }
+    }
+    runChain(now);
+  }
+
+  /** net/ipv4/tcp_output.c::tcp_wfree(): a clone handed down was freed. */
+  public void wfree(long now, int truesize) {
+    if (pending != P_NONE) throw new IllegalStateException("wfree while a transmit is pending");
+    wmemAlloc -= truesize;
+    if (tsqThrottled) {
+      tsqThrottled = false;
+      // tcp_tsq_handler() → tcp_tsq_write()
+      if (state == TcpState.TCP_ESTABLISHED || state == TcpState.TCP_FIN_WAIT1
+          || state == TcpState.TCP_CLOSING || state == TcpState.TCP_CLOSE_WAIT || state == TcpState.TCP_LAST_ACK) {
+        if (lostOut > retransOut && cwnd > packetsInFlight()) chain |= CHAIN_RETRANS;
+        chain |= CHAIN_PUSH;
+        chainNonagle = nonagle();
+        runChain(now);
+      }
+    }
+  }
+
+  /** Runs the timers that are due at 'now'; an early or stale call does nothing. */
+  public void onTimer(long now) {
+    if (pending != P_NONE) throw new IllegalStateException("onTimer while a transmit is pending");
+    if (timeWaitAt <= now) {
+      timeWaitAt = Long.MAX_VALUE;
+      if (state == TcpState.TCP_TIME_WAIT) tcpDone();
+      return;
+    }
+    if (rtoTimerAt <= now) {
+      rtoTimerAt = Long.MAX_VALUE;
+      tcpRetransmitTimer(now);
+      runChain(now);
+      return;
+    }
+    if (probeTimerAt <= now) {
+      probeTimerAt = Long.MAX_VALUE;
+      // tcp_probe_timer() → tcp_send_probe0() → tcp_write_wakeup(): send what the window allows.
+      if (packetsOut == 0 && writeHead != null && !state.isFinal()) {
+        chain |= CHAIN_PUSH;
+        chainNonagle = TCP_NAGLE_PUSH;
+        runChain(now);
+      }
+    }
+  }
+
+  /** net/ipv4/tcp.c::tcp_get_info(). */
+  public TcpInfo info(long now) {
+    return new TcpInfo(state, caState, backoff, cwnd, ssthresh, srttUs >> 3, mdevUs >> 2,
+        rtoNs / 1000, minRttUs == 0xffffffffL ? 0 : minRttUs, mssCache,
+        bytesSent, bytesAcked, bytesRetrans, segsOut, totalRetrans, lostOut, packetsOut, retransOut,
+        sackedOut, pacingRate == Long.MAX_VALUE ? -1 : pacingRate, writeQueueBytes(), wmemQueued, wmemAlloc,
+        sndbuf, sndWnd, totalRto, fastRetransCount);
+  }
+
+  // =====================================================================================
+  // CcHost
+  // =====================================================================================
+
+  @Override public int cwnd() { return cwnd; }
+  @Override public void setCwnd(int c) { cwnd = c; }
+  @Override public int ssthresh() { return ssthresh; }
+  @Override public void setSsthresh(int s) { ssthresh = s; }
+  @Override public int cwndCnt() { return cwndCnt; }
+  @Override public void setCwndCnt(int c) { cwndCnt = c; }
+  @Override public int cwndClamp() { return cwndClamp; }
+  @Override public int sndUna() { return sndUna; }
+  @Override public int sndNxt() { return sndNxt; }
+  @Override public long pacingRate() { return pacingRate; }
+  @Override public int gsoMaxSize() { return skGsoMaxSize; }
+
+  /** include/net/tcp.h::tcp_is_cwnd_limited(). */
+  @Override public boolean isCwndLimited() {
+    if (isCwndLimited) return true;
+    // If in slow start, ensure cwnd grows to twice what was ACKed.
+    if (cwnd < ssthresh) return cwnd < 2 * maxPacketsOut;
+    return false;
+  }
+
+  // =====================================================================================
+  // Handshake
+  // =====================================================================================
+
+  /** net/ipv4/tcp_output.c::tcp_select_initial_window() for the SYN. */
+  private void selectInitialWindow() {
+    // tcp_full_space(): tcp_win_from_space(rcvbuf) with the default scaling_ratio (1/2).
+    long space = (long) cfg.rmem1() * 128 >> 8;
+    int mss = advmss;
+    space = space / mss * mss; // rounddown(space, mss)
+    rcvWnd = (int) Math.min(space, Integer.MAX_VALUE);
+    rcvWscale = 0;
+    if (cfg.windowScaling()) {
+      long s = Math.max(space, cfg.rmem2());
+      s = Math.max(s, cfg.rmemMax());
+      int log = 63 - Long.numberOfLeadingZeros(s);
+      rcvWscale = Math.max(0, Math.min(TCP_MAX_WSCALE, log - 15));
+    }
+  }
+
+  /** net/ipv4/tcp_input.c::tcp_rcv_synsent_state_process(). */
+  private void rcvSynSent(long now, SkBuff seg) {
+    int flags = seg.tcpFlags;
+    boolean ackOk = (flags & TcpFlags.ACK) != 0 && seg.ackSeq == sndNxt;
+    if ((flags & TcpFlags.ACK) != 0 && !ackOk) return; // would answer with RST; not modelled
+    if ((flags & TcpFlags.RST) != 0) {
+      if (ackOk) { // tcp_reset() in SYN_SENT: ECONNREFUSED
+        out.error(Errno.ECONNREFUSED);
+        tcpDone();
+      }
+      return;
+    }
+    if ((flags & TcpFlags.SYN) == 0 || !ackOk) return; // simultaneous open is not modelled
+    TcpOptions opt = seg.options;
+    // tcp_parse_options()
+    if (opt != null && opt.mss > 0) mssClamp = opt.mss;
+    boolean wscaleOk = cfg.windowScaling() && opt != null && opt.wscale >= 0;
+    sndWscale = wscaleOk ? Math.min(opt.wscale, TCP_MAX_WSCALE) : 0;
+    if (!wscaleOk) rcvWscale = 0;
+    sackOk = cfg.sack() && opt != null && opt.sackOk;
+    tsOk = cfg.timestamps() && opt != null && opt.timestamps;
+    int tsEcr = tsOk ? opt.tsEcr - cfg.tsOffset() : 0;
+    // tcp_ack() on the SYN-ACK: the SYN leaves the retransmit queue, with an RTT sample.
+    TcpSkb syn = rtxHead;
+    long seqRttUs = -1;
+    if ((syn.sacked & TcpSkb.TCPCB_EVER_RETRANS) == 0) seqRttUs = (now - syn.txTimeNs) / 1000;
+    else if (tsOk && tsEcr != 0) seqRttUs = Math.max(1, clockMs(now) - Integer.toUnsignedLong(tsEcr)) * 1000;
+    rtxUnlinkHead();
+    wmemQueued -= syn.truesize();
+    packetsOut = retransOut = lostOut = sackedOut = 0;
+    sndUna = seg.ackSeq;
+    retransmits = 0;
+    retransStampMs = 0;
+    if (seqRttUs >= 0) ackUpdateRtt(seqRttUs, seqRttUs);
+    rtoTimerAt = Long.MAX_VALUE;
+    tcpUpdatePacingRate();
+    rcvNxt = seg.seq + 1;
+    sndWnd = seg.window; // the window in a SYN is never scaled
+    sndWl1 = seg.seq;
+    maxWindow = sndWnd;
+    if (tsOk) {
+      tsRecent = opt.tsVal;
+    } else {
+      tcpHeaderLen = 20;
+    }
+    tcpSyncMss(cfg.mtu());
+    // tcp_finish_connect() → tcp_init_transfer()
+    setState(TcpState.TCP_ESTABLISHED);
+    if (srttUs == 0) {
+      // tcp_init_metrics(): RFC 6298 5.7, no RTT sample from the handshake.
+      rttvarUs = mdevUs = mdevMaxUs = TCP_TIMEOUT_FALLBACK_NS / 1000;
+      rtoNs = TCP_TIMEOUT_FALLBACK_NS;
+    }
+    // tcp_init_metrics(): ssthresh may have been reduced during the handshake; restore it.
+    ssthresh = CongestionControl.TCP_INFINITE_SSTHRESH;
+    cwnd = totalRetrans > 1 && undoMarker ? 1 : cfg.initCwnd();
+    undoMarker = false;
+    if (caState != TcpCaState.TCP_CA_Open) setCaState(TcpCaState.TCP_CA_Open, now);
+    highSeq = sndNxt;
+    lsndtime = jiffies(now);
+    cc.init(this, now);
+    tcpSndbufExpand(); // tcp_init_buffer_space()
+    // tcp_send_ack()
+    scheduleAck(now);
+    runChain(now);
+  }
+
+  // =====================================================================================
+  // tcp_sendmsg helpers
+  // =====================================================================================
+
+  private int nonagle() {
+    return cfg.nodelay() ? TCP_NAGLE_OFF : 0;
+  }
+
+  /** Stream offset of sequence number 'seq' (the SYN takes iss, data starts at iss + 1). */
+  private long streamOffsetOf(int seq) {
+    return Integer.toUnsignedLong(seq - (iss + 1));
+  }
+
+  /** include/net/tcp.h::tcp_skb_can_collapse_to(): no EOR, not a FIN. */
+  private static boolean canCollapseTo(TcpSkb skb) {
+    return !skb.eor && (skb.tcpFlags & TcpFlags.FIN) == 0;
+  }
+
+  /** include/net/sock.h::__sk_stream_memory_free() with tcp_stream_memory_free(). */
+  private boolean streamMemoryFree(int wake) {
+    if (wmemQueued >= sndbuf) return false;
+    long notsent = Integer.toUnsignedLong(writeSeq - sndNxt);
+    return (notsent << wake) < cfg.notsentLowat();
+  }
+
+  /** net/ipv4/tcp.c::forced_push(). */
+  private boolean forcedPush() {
+    return Seq.after(writeSeq, pushedSeq + (maxWindow >>> 1));
+  }
+
+  /** net/ipv4/tcp.c::tcp_mark_push(). */
+  private void tcpMarkPush(TcpSkb skb) {
+    skb.tcpFlags |= TcpFlags.PSH;
+    pushedSeq = writeSeq;
+  }
+
+  /** wait_for_space in tcp_sendmsg_locked(): set SOCK_NOSPACE, push what was copied. */
+  private void waitForSpace(long now, int flags, long copied, int mssNow, int sizeGoal) {
+    sockNospace = true;
+    if (copied > 0) tcpPush(now, flags & ~MsgFlags.MSG_MORE, mssNow, TCP_NAGLE_PUSH, sizeGoal);
+  }
+
+  /** net/ipv4/tcp.c::tcp_push(). */
+  private void tcpPush(long now, int flags, int mssNow, int nonagle, int sizeGoal) {
+    TcpSkb skb = writeTail;
+    if (skb == null) return;
+    if ((flags & MsgFlags.MSG_MORE) == 0 || forcedPush()) tcpMarkPush(skb);
+    if (tcpShouldAutocork(skb, sizeGoal)) {
+      if (!tsqThrottled) {
+        counters.TcpExtTCPAutoCorking++;
+        tsqThrottled = true;
+      }
+      // It is possible TX completion already happened before TSQ_THROTTLED was set.
+      if (wmemAlloc + 1 > skb.truesize()) return;
+    }
+    if ((flags & MsgFlags.MSG_MORE) != 0) nonagle = TCP_NAGLE_CORK;
+    requestPush(now, mssNow, nonagle);
+  }
+
+  /** net/ipv4/tcp.c::tcp_should_autocork(); sk_wmem_alloc counts its base reference (+1). */
+  private boolean tcpShouldAutocork(TcpSkb skb, int sizeGoal) {
+    return skb.len < sizeGoal && cfg.autocorking() && rtxHead != null
+        && wmemAlloc + 1 > skb.truesize() && canCollapseTo(skb);
+  }
+
+  /** __tcp_push_pending_frames() now, or after the pending transmit. */
+  private void requestPush(long now, int mssNow, int nonagle) {
+    if (writeHead == null) return;
+    if (pending != P_NONE || (chain & CHAIN_RETRANS) != 0) {
+      chain |= CHAIN_PUSH;
+      chainNonagle = nonagle;
+      return;
+    }
+    writeXmit(now, mssNow, nonagle, false);
+  }
+
+  /** net/ipv4/tcp_output.c::tcp_send_fin(). */
+  private boolean finQueued;
+
+  private void tcpSendFin(long now) {
+    TcpSkb tail = writeTail;
+    finQueued = true;
+    if (tail != null) {
+      tail.tcpFlags |= TcpFlags.FIN;
+      tail.endSeq++;
+      writeSeq++;
+    } else {
+      TcpSkb skb = new TcpSkb();
+      skb.seq = writeSeq;
+      skb.endSeq = writeSeq + 1;
+      skb.tcpFlags = TcpFlags.FIN;
+      skb.streamOffset = streamOffsetOf(writeSeq);
+      writeAppend(skb);
+      wmemQueued += skb.truesize();
+      writeSeq++;
+    }
+    requestPush(now, tcpCurrentMss(), TCP_NAGLE_OFF);
+    runChain(now);
+  }
+
+  // =====================================================================================
+  // MSS, size goal, TSO
+  // =====================================================================================
+
+  /** net/ipv4/tcp_output.c::tcp_sync_mss(). */
+  private void tcpSyncMss(int pmtu) {
+    int mss = pmtu - 20 - 20; // __tcp_mtu_to_mss()
+    if (mss > mssClamp) mss = mssClamp;
+    if (mss < cfg.minSndMss()) mss = cfg.minSndMss();
+    mss -= tcpHeaderLen - 20; // tcp_mtu_to_mss()
+    mssCache = tcpBoundToHalfWnd(mss);
+  }
+
+  /** include/net/tcp.h::tcp_bound_to_half_wnd(). */
+  private int tcpBoundToHalfWnd(int pktsize) {
+    int cutoff = maxWindow > TCP_MSS_DEFAULT ? maxWindow >>> 1 : maxWindow;
+    if (cutoff != 0 && pktsize > cutoff) return Math.max(cutoff, 68 - tcpHeaderLen);
+    return pktsize;
+  }
+
+  /** net/ipv4/tcp_output.c::tcp_current_mss(): every segment carries the same options. */
+  private int tcpCurrentMss() {
+    return mssCache;
+  }
+
+  /** net/ipv4/tcp.c::tcp_xmit_size_goal(). */
+  private int tcpXmitSizeGoal(int mssNow, boolean largeAllowed) {
+    if (!largeAllowed) return mssNow;
+    int newSizeGoal = tcpBoundToHalfWnd(skGsoMaxSize);
+    int sizeGoal = gsoSegsGoal * mssNow;
+    if (newSizeGoal < sizeGoal || newSizeGoal >= sizeGoal + mssNow) {
+      gsoSegsGoal = Math.min(newSizeGoal / mssNow, 65535);
+      sizeGoal = gsoSegsGoal * mssNow;
+    }
+    return Math.max(sizeGoal, mssNow);
+  }
+
+  /** net/ipv4/tcp_output.c::tcp_tso_autosize() and tcp_tso_segs(). */
+  private int tcpTsoSegs(int mssNow) {
+    if (skGsoMaxSize == 0) return 1;
+    long bytes = pacingRate >>> cfg.pacingShift();
+    long r = minRttUs >>> cfg.tsoRttLog();
+    if (r < 32) bytes += skGsoMaxSize >>> r;
+    bytes = Math.min(bytes, skGsoMaxSize);
+    long segs = Math.max(bytes / mssNow, cfg.minTsoSegs());
+    return (int) Math.min(segs, 65535);
+  }
+
+  /** net/ipv4/tcp_output.c::tcp_set_skb_tso_segs(). */
+  private int tcpSetSkbTsoSegs(TcpSkb skb, int mssNow) {
+    if (skb.len <= mssNow || skGsoMaxSize == 0) {
+      skb.pcount = 1;
+      skb.gsoSize = 0;
+    } else {
+      skb.pcount = (skb.len + mssNow - 1) / mssNow;
+      skb.gsoSize = mssNow;
+    }
+    return skb.pcount;
+  }
+
+  /** net/ipv4/tcp_output.c::tcp_update_pacing_rate(). */
+  private void tcpUpdatePacingRate() {
+    // set sk_pacing_rate to 200 % (slow start) or 120 % (CA) of mss * cwnd / srtt
+    long rate = (long) mssCache * ((1_000_000L / 100) << 3);
+    if (cwnd < ssthresh / 2) rate *= cfg.pacingSsRatio();
+    else rate *= cfg.pacingCaRatio();
+    rate *= Math.max(cwnd, packetsOut);
+    if (srttUs != 0) rate /= srttUs;
+    pacingRate = rate;
+  }
+
+  // =====================================================================================
+  // tcp_write_xmit
+  // =====================================================================================
+
+  /** include/net/tcp.h::tcp_packets_in_flight(). */
+  private int packetsInFlight() {
+    return packetsOut - (sackedOut + lostOut) + retransOut;
+  }
+
+  private int wndEnd() {
+    return sndUna + sndWnd;
+  }
+
+  /** net/ipv4/tcp_output.c::tcp_write_xmit(): starts the loop (resumed by xmitResult). */
+  private void writeXmit(long now, int mssNow, int nonagle, boolean pushOne) {
+    wxMss = mssNow;
+    wxNonagle = nonagle;
+    wxPushOne = pushOne;
+    wxSentPkts = 0;
+    wxCwndLimited = false;
+    wxMaxSegs = tcpTsoSegs(mssNow);
+    wxActive = true;
+    writeXmitLoop(now);
+  }
+
+  private void writeXmitLoop(long now) {
+    int mssNow = wxMss;
+    TcpSkb skb;
+    while ((skb = writeHead) != null) {
+      // tcp_pacing_check(): sk_pacing_status is SK_PACING_NONE for cubic and reno without fq.
+      int cwndQuota = tcpCwndTest();
+      if (cwndQuota == 0) break;
+      cwndQuota = Math.min(cwndQuota, wxMaxSegs);
+      int missing = cwndQuota * mssNow - skb.len;
+      if (missing > 0) tcpGrowSkb(skb, missing);
+      int tsoSegs = tcpSetSkbTsoSegs(skb, mssNow);
+      if (!tcpSndWndTest(skb, mssNow)) break;
+      if (tsoSegs == 1) {
+        if (!tcpNagleTest(skb, mssNow, skb == writeTail ? wxNonagle : TCP_NAGLE_PUSH)) break;
+      } else if (!wxPushOne && tcpTsoShouldDefer(now, skb, wxMaxSegs)) {
+        break;
+      }
+      int limit = mssNow;
+      if (tsoSegs > 1) limit = tcpMssSplitPoint(skb, mssNow, cwndQuota, wxNonagle);
+      if (skb.len > limit) tsoFragment(skb, limit, mssNow);
+      if (tcpSmallQueueCheck(skb, 0)) break;
+      // An empty skb: a writer is waiting for memory in sendmsg.
+      if (skb.endSeq == skb.seq) break;
+      transmitSkb(now, skb, P_WRITE, false);
+      return; // resumed in xmitResult
+    }
+    writeXmitEnd(now);
+  }
+
+  /** The tail of tcp_write_xmit() after the loop. */
+  private void writeXmitEnd(long now) {
+    if (!wxActive) return;
+    wxActive = false;
+    boolean cwndLimited = wxCwndLimited || packetsInFlight() >= cwnd;
+    if (wxSentPkts > 0 || cwndLimited) tcpCwndValidate(cwndLimited);
+    if (wxSentPkts > 0 && inCwndReduction()) prrOut += wxSentPkts;
+    // tcp_check_probe_timer(): nothing in flight and nothing sent; no ACK will restart us.
+    if (wxSentPkts == 0 && packetsOut == 0 && writeHead != null && rtoTimerAt == Long.MAX_VALUE
+        && probeTimerAt == Long.MAX_VALUE) {
+      probeTimerAt = now + Math.max(rtoNs, TCP_RTO_MIN_NS);
+    }
+  }
+
+  /** net/ipv4/tcp_output.c::tcp_cwnd_test(). */
+  private int tcpCwndTest() {
+    int inFlight = packetsInFlight();
+    if (inFlight >= cwnd) return 0;
+    // For better scheduling, ensure we have at least 2 GSO packets in flight.
+    int halfcwnd = Math.max(cwnd >>> 1, 1);
+    return Math.min(halfcwnd, cwnd - inFlight);
+  }
+
+  /** net/ipv4/tcp_output.c::tcp_snd_wnd_test(). */
+  private boolean tcpSndWndTest(TcpSkb skb, int curMss) {
+    int endSeq = skb.endSeq;
+    if (skb.len > curMss) endSeq = skb.seq + curMss;
+    return !Seq.after(endSeq, wndEnd());
+  }
+
+  /** include/net/tcp.h::tcp_minshall_check(). */
+  private boolean tcpMinshallCheck() {
+    return Seq.after(sndSml, sndUna) && !Seq.after(sndSml, sndNxt);
+  }
+
+  /** net/ipv4/tcp_output.c::tcp_nagle_check(): true means hold the partial segment. */
+  private boolean tcpNagleCheck(boolean partial, int nonagle) {
+    return partial && ((nonagle & TCP_NAGLE_CORK) != 0 || (nonagle == 0 && packetsOut != 0 && tcpMinshallCheck()));
+  }
+
+  /** net/ipv4/tcp_output.c::tcp_nagle_test(): true means send now. */
+  private boolean tcpNagleTest(TcpSkb skb, int curMss, int nonagle) {
+    if ((nonagle & TCP_NAGLE_PUSH) != 0) return true;
+    // Don't use the nagle rule for the final FIN.
+    if ((skb.tcpFlags & TcpFlags.FIN) != 0) return true;
+    return !tcpNagleCheck(skb.len < curMss, nonagle);
+  }
+
+  /** net/ipv4/tcp_output.c::tcp_minshall_update(). */
+  private void tcpMinshallUpdate(int mssNow, TcpSkb skb) {
+    if (skb.len < skb.pcount * mssNow) sndSml = skb.endSeq;
+  }
+
+  /** net/ipv4/tcp_output.c::tcp_tso_should_defer(). */
+  private boolean tcpTsoShouldDefer(long now, TcpSkb skb, int maxSegs) {
+    if (caState.compareTo(TcpCaState.TCP_CA_Recovery) >= 0) return false;
+    // Avoid bursty behavior by allowing defer only if the last write was recent (1 ms).
+    if (jiffies(now) - lsndtime > 1) return false;
+    int inFlight = packetsInFlight();
+    long sendWin = Integer.toUnsignedLong(wndEnd() - skb.seq);
+    long congWin = (long) (cwnd - inFlight) * mssCache;
+    long limit = Math.min(sendWin, congWin);
+    // If a full-sized TSO skb can be sent, do it.
+    if (limit >= (long) maxSegs * mssCache) return false;
+    // Middle in queue won't get any more data, full sendable already?
+    if (skb != writeTail && limit >= skb.len) return false;
+    int winDivisor = cfg.tsoWinDivisor();
+    if (winDivisor != 0) {
+      long chunk = Math.min(Integer.toUnsignedLong(sndWnd), (long) cwnd * mssCache);
+      chunk /= winDivisor;
+      if (limit >= chunk) return false;
+    } else if (limit > 3L * mssCache) { // tcp_max_tso_deferred_mss()
+      return false;
+    }
+    TcpSkb head = rtxHead;
+    if (head == null) return false;
+    // If next ACK is likely to come too late (half srtt), do not defer.
+    if (now - head.txTimeNs - 1000L * (srttUs >> 4) < 0) return false;
+    if (congWin < sendWin) {
+      if (congWin <= skb.len) { wxCwndLimited = true; return true; }
+    } else if (sendWin <= skb.len) {
+      return true; // rwnd limited
+    }
+    // If this packet won't get more data, do not wait.
+    if (skb.eor || (skb.tcpFlags & TcpFlags.FIN) != 0) return false;
+    return true;
+  }
+
+  /** net/ipv4/tcp_output.c::tcp_mss_split_point(). */
+  private int tcpMssSplitPoint(TcpSkb skb, int mssNow, int maxSegs, int nonagle) {
+    long window = Integer.toUnsignedLong(wndEnd() - skb.seq);
+    long maxLen = (long) mssNow * maxSegs;
+    if (maxLen <= window && skb != writeTail) return (int) maxLen;
+    long needed = Math.min(skb.len, window);
+    if (maxLen <= needed) return (int) maxLen;
+    long partial = needed % mssNow;
+    // If the last segment is not a full MSS, Nagle decides whether it goes in this skb.
+    if (tcpNagleCheck(partial != 0, nonagle)) return (int) (needed - partial);
+    return (int) needed;
+  }
+
+  /** net/ipv4/tcp_output.c::tcp_grow_skb(): pull bytes from the next unsent skb. */
+  private void tcpGrowSkb(TcpSkb skb, int amount) {
+    TcpSkb next = skb.next;
+    if (next == null || !canCollapseTo(skb)) return;
+    int nlen = Math.min(amount, next.len);
+    if (nlen == 0) return;
+    skb.len += nlen;
+    skb.endSeq += nlen;
+    next.len -= nlen;
+    next.seq += nlen;
+    next.streamOffset += nlen;
+    if (next.len == 0) {
+      // In case FIN is set, end_seq follows it.
+      skb.endSeq = next.endSeq;
+      skb.eor = next.eor;
+      skb.tcpFlags |= next.tcpFlags;
+      skb.next = next.next;
+      if (writeTail == next) writeTail = skb;
+      wmemQueued -= SkBuff.truesizeFor(0); // tcp_wmem_free_skb(next)
+    }
+  }
+
+  /** net/ipv4/tcp_output.c::tso_fragment(): split an unsent skb at 'len' bytes. */
+  private void tsoFragment(TcpSkb skb, int len, int mssNow) {
+    TcpSkb buff = new TcpSkb();
+    buff.seq = skb.seq + len;
+    buff.endSeq = skb.endSeq;
+    buff.len = skb.len - len;
+    buff.streamOffset = skb.streamOffset + len;
+    // PSH and FIN move to the second part.
+    buff.tcpFlags = skb.tcpFlags;
+    skb.tcpFlags &= ~(TcpFlags.FIN | TcpFlags.PSH);
+    buff.eor = skb.eor;
+    skb.eor = false;
+    skb.len = len;
+    skb.endSeq = buff.seq;
+    buff.next = skb.next;
+    skb.next = buff;
+    if (writeTail == skb) writeTail = buff;
+    wmemQueued += SkBuff.truesizeFor(0);
+    tcpSetSkbTsoSegs(skb, mssNow);
+    tcpSetSkbTsoSegs(buff, mssNow);
+  }
+
+  /** net/ipv4/tcp_output.c::tcp_small_queue_check(); sk_wmem_alloc counts its base reference. */
+  private boolean tcpSmallQueueCheck(TcpSkb skb, int factor) {
+    long limit = Math.max(2L * skb.truesize(), pacingRate >>> cfg.pacingShift());
+    limit = Math.min(limit, cfg.limitOutputBytes()); // SK_PACING_NONE
+    limit <<= factor;
+    if (wmemAlloc + 1 > limit) {
+      // Always send skb if rtx queue is empty or has one skb.
+      if (rtxHead == null || rtxHead == rtxTail) return false;
+      if (!tsqThrottled) counters.tsqThrottled++;
+      tsqThrottled = true;
+      return true;
+    }
+    return false;
+  }
+
+  /** net/ipv4/tcp_output.c::tcp_cwnd_validate() (cwnd restart after idle is not modelled). */
+  private void tcpCwndValidate(boolean cwndLimited) {
+    if (!Seq.before(sndUna, cwndUsageSeq) || cwndLimited || (!isCwndLimited && packetsOut > maxPacketsOut)) {
+      isCwndLimited = cwndLimited;
+      maxPacketsOut = packetsOut;
+      cwndUsageSeq = sndNxt;
+    }
+  }
+
+  /** net/ipv4/tcp_output.c::tcp_event_new_data_sent(). */
+  private void tcpEventNewDataSent(long now, TcpSkb skb) {
+    int priorPackets = packetsOut;
+    sndNxt = skb.endSeq;
+    writeUnlinkHead(skb);
+    rtxAppend(skb);
+    packetsOut += skb.pcount;
+    if (priorPackets == 0) tcpRearmRto(now);
+    probeTimerAt = Long.MAX_VALUE;
+    chain |= CHAIN_SPACE; // tcp_check_space()
+  }
+
+  // =====================================================================================
+  // tcp_transmit_skb
+  // =====================================================================================
+
+  private static int clockMs(long now) {
+    return (int) (now / 1_000_000L);
+  }
+
+  private static int jiffies(long now) {
+    return (int) (now / 1_000_000L);
+  }
+
+  /** Window field for a segment we send (tcp_select_window without receive-side growth). */
+  private int windowField(boolean syn) {
+    if (syn) return Math.min(rcvWnd, 65535);
+    return Math.min(rcvWnd >>> rcvWscale, 65535);
+  }
+
+  /** net/ipv4/tcp_output.c::__tcp_transmit_skb(): builds the clone and hands it down. */
+  private void transmitSkb(long now, TcpSkb skb, int kind, boolean retrans) {
+    boolean syn = (skb.tcpFlags & TcpFlags.SYN) != 0;
+    SkBuff c = new SkBuff();
+    c.flow = flow;
+    c.connId = connId;
+    c.seq = skb.seq;
+    c.ackSeq = syn ? 0 : rcvNxt;
+    c.tcpFlags = syn ? TcpFlags.SYN : (skb.tcpFlags | TcpFlags.ACK);
+    c.window = windowField(syn);
+    c.options = syn ? synOptions(now) : establishedOptions(now);
+    c.len = skb.len;
+    c.payload = skb.len > 0 ? payload : null;
+    c.streamOffset = skb.streamOffset;
+    c.gsoSize = skb.pcount > 1 ? skb.gsoSize : 0;
+    c.gsoSegs = skb.pcount > 1 ? skb.pcount : 1;
+    c.tstampNs = now;
+    c.retransmit = retrans;
+    c.truesize = skb.truesize();
+    skb.txTimeNs = now;
+    // Statistics as __tcp_transmit_skb() keeps them.
+    if (Seq.after(skb.endSeq, sndNxt) || skb.seq == skb.endSeq) counters.TcpOutSegs += c.gsoSegs;
+    segsOut += c.gsoSegs;
+    if (skb.len > 0) {
+      // tcp_event_data_sent()
+      if (packetsInFlight() == 0 && cc instanceof Cubic cubic) cubic.onTxStart(lsndtime, now);
+      lsndtime = jiffies(now);
+      dataSegsOut += c.gsoSegs;
+      bytesSent += skb.len;
+    }
+    wmemAlloc += c.truesize;
+    pending = kind;
+    pendingSkb = skb;
+    out.queueXmit(c);
+  }
+
+  /** A pure ACK (net/ipv4/tcp_output.c::__tcp_send_ack()). */
+  private void sendAck(long now) {
+    SkBuff c = new SkBuff();
+    c.flow = flow;
+    c.connId = connId;
+    c.seq = sndNxt;
+    c.ackSeq = rcvNxt;
+    c.tcpFlags = TcpFlags.ACK;
+    c.window = windowField(false);
+    c.options = establishedOptions(now);
+    c.tstampNs = now;
+    c.truesize = PURE_ACK_TRUESIZE;
+    counters.TcpOutSegs++;
+    segsOut++;
+    wmemAlloc += c.truesize;
+    pending = P_CONTROL;
+    pendingSkb = null;
+    out.queueXmit(c);
+  }
+
+  /** net/ipv4/tcp_output.c::tcp_syn_options(). */
+  private TcpOptions synOptions(long now) {
+    TcpOptions o = new TcpOptions();
+    o.mss = advmss;
+    if (cfg.timestamps()) {
+      o.timestamps = true;
+      o.tsVal = clockMs(now) + cfg.tsOffset();
+      o.tsEcr = 0;
+    }
+    if (cfg.windowScaling()) o.wscale = rcvWscale;
+    o.sackOk = cfg.sack();
+    return o;
+  }
+
+  /** net/ipv4/tcp_output.c::tcp_established_options(): TS when negotiated (SACK blocks: none, no data received). */
+  private TcpOptions establishedOptions(long now) {
+    if (!tsOk) return null;
+    TcpOptions o = new TcpOptions();
+    o.timestamps = true;
+    o.tsVal = clockMs(now) + cfg.tsOffset();
+    o.tsEcr = tsRecent;
+    return o;
+  }
+
+  // =====================================================================================
+  // Deferred steps
+  // =====================================================================================
+
+  private void scheduleAck(long now) {
+    chain |= CHAIN_ACK;
+  }
+
+  /** Runs deferred steps in Linux's order until one hands an skb down or none is left. */
+  private void runChain(long now) {
+    while (pending == P_NONE) {
+      if (rqActive) { retransQueueLoop(now); continue; }
+      if (wxActive) { writeXmitLoop(now); continue; }
+      if ((chain & CHAIN_RETRANS) != 0) {
+        chain &= ~CHAIN_RETRANS;
+        tcpXmitRetransmitQueue(now);
+      } else if ((chain & CHAIN_PUSH) != 0) {
+        chain &= ~CHAIN_PUSH;
+        if (writeHead != null && !state.isFinal() && state != TcpState.TCP_SYN_SENT) {
+          writeXmit(now, tcpCurrentMss(), chainNonagle, false);
+        }
+      } else if ((chain & CHAIN_SPACE) != 0) {
+        chain &= ~CHAIN_SPACE;
+        tcpCheckSpace();
+      } else if ((chain & CHAIN_ACK) != 0) {
+        chain &= ~CHAIN_ACK;
+        if (state != TcpState.TCP_CLOSE) sendAck(now);
+      } else {
+        return;
+      }
+    }
+  }
+
+  // =====================================================================================
+  // Send buffer
+  // =====================================================================================
+
+  /** net/ipv4/tcp_input.c::tcp_check_space() → tcp_new_space(). */
+  private void tcpCheckSpace() {
+    if (!sockNospace) return;
+    if (tcpShouldExpandSndbuf()) tcpSndbufExpand();
+    // sk_stream_write_space(): sk_stream_wspace >= sk_stream_min_wspace and memory free.
+    if (sndbuf - wmemQueued >= (wmemQueued >> 1) && streamMemoryFree(1)) {
+      sockNospace = false;
+      out.writeSpace();
+    }
+  }
+
+  /** net/ipv4/tcp_input.c::tcp_should_expand_sndbuf() (no memory pressure modelled). */
+  private boolean tcpShouldExpandSndbuf() {
+    return packetsInFlight() < cwnd;
+  }
+
+  /** net/ipv4/tcp_input.c::tcp_sndbuf_expand(). */
+  private void tcpSndbufExpand() {
+    // Worst case is non GSO/TSO: each frame consumes one skb with a power-of-two head.
+    int perMss = Math.max(mssClamp, mssCache) + MAX_TCP_HEADER + SHINFO_SIZE;
+    perMss = Integer.highestOneBit(perMss - 1) << 1; // roundup_pow_of_two
+    perMss += SKBUFF_SIZE;
+    long nrSegs = Math.max(TCP_INIT_CWND, cwnd);
+    nrSegs = Math.max(nrSegs, reordering + 1);
+    // Fast Recovery (RFC 5681 3.2): cubic needs 1.7 factor, rounded to 2.
+    long sndmem = 2 * nrSegs * perMss;
+    if (sndbuf < sndmem) sndbuf = Math.min(sndmem, cfg.wmem2());
+  }
+
+  // =====================================================================================
+  // ACK processing
+  // =====================================================================================
+
+  /** net/ipv4/tcp_input.c::tcp_ack(). */
+  private void tcpAck(long now, SkBuff seg, int tsEcr, boolean sawTstamp) {
+    int ack = seg.ackSeq;
+    int priorSndUna = sndUna;
+    if (Seq.before(ack, priorSndUna)) return; // old ACK
+    if (Seq.after(ack, sndNxt)) return; // ACKs unsent data: dropped
+    int flag = 0;
+    if (Seq.after(ack, priorSndUna)) {
+      flag |= FLAG_SND_UNA_ADVANCED;
+      retransmits = 0;
+    }
+    int segEnd = seg.seq + seg.len + ((seg.tcpFlags & TcpFlags.FIN) != 0 ? 1 : 0);
+    if (seg.seq != segEnd) flag |= FLAG_DATA;
+    flag |= tcpAckUpdateWindow(seg, ack);
+    if (Seq.after(ack, sndUna)) {
+      bytesAcked += Integer.toUnsignedLong(ack - sndUna);
+      sndUna = ack;
+    }
+    if (packetsOut == 0) return; // no_queue (zero window probing is not modelled)
+    long priorDelivered = delivered;
+    long priorLost = lost;
+    flag |= tcpCleanRtxQueue(now, ack, priorSndUna, tsEcr, sawTstamp, flag);
+    boolean rexmit = false;
+    if (tcpAckIsDubious(flag)) {
+      int numDupack = 0;
+      if ((flag & (FLAG_SND_UNA_ADVANCED | FLAG_NOT_DUP | FLAG_DSACKING_ACK)) == 0) numDupack = 1;
+      rexmit = tcpFastretransAlert(now, numDupack, flag);
+    }
+    if ((flag & FLAG_SET_XMIT_TIMER) != 0) tcpRearmRto(now);
+    int newlyDelivered = (int) (delivered - priorDelivered);
+    tcpCongControl(now, ack, newlyDelivered, (int) (lost - priorLost), flag);
+    if (rexmit) chain |= CHAIN_RETRANS; // tcp_xmit_recovery(REXMIT_LOST)
+  }
+
+  /** net/ipv4/tcp_input.c::tcp_ack_update_window(). */
+  private int tcpAckUpdateWindow(SkBuff seg, int ack) {
+    int flag = 0;
+    long nwinL = (long) (seg.window & 0xffff) << sndWscale;
+    int nwin = (int) Math.min(nwinL, Integer.MAX_VALUE);
+    // tcp_may_update_window()
+    if (Seq.after(ack, sndUna) || Seq.after(seg.seq, sndWl1) || (seg.seq == sndWl1 && (nwin > sndWnd || nwin == 0))) {
+      flag |= FLAG_WIN_UPDATE;
+      sndWl1 = seg.seq;
+      if (sndWnd != nwin) {
+        sndWnd = nwin;
+        if (nwin > maxWindow) {
+          maxWindow = nwin;
+          tcpSyncMss(cfg.mtu());
+        }
+      }
+    }
+    return flag;
+  }
+
+  /** net/ipv4/tcp_input.c::tcp_clean_rtx_queue(). */
+  private int tcpCleanRtxQueue(long now, int ack, int priorSndUna, int tsEcr, boolean sawTstamp, int inFlag) {
+    long firstAckt = -1, lastAckt = -1;
+    int pktsAcked = 0;
+    int flag = 0;
+    TcpSkb skb;
+    while ((skb = rtxHead) != null) {
+      int ackedPcount;
+      boolean fullyAcked = true;
+      if (Seq.after(skb.endSeq, ack)) {
+        if (skb.pcount == 1 || !Seq.after(ack, skb.seq)) break;
+        ackedPcount = tcpTsoAcked(skb, ack);
+        if (ackedPcount == 0) break;
+        fullyAcked = false;
+      } else {
+        ackedPcount = skb.pcount;
+      }
+      int sacked = skb.sacked;
+      if ((sacked & TcpSkb.TCPCB_RETRANS) != 0) {
+        if ((sacked & TcpSkb.TCPCB_SACKED_RETRANS) != 0) retransOut -= ackedPcount;
+        flag |= FLAG_RETRANS_DATA_ACKED;
+      } else {
+        lastAckt = skb.txTimeNs;
+        if (firstAckt < 0) firstAckt = lastAckt;
+        if (!Seq.after(skb.endSeq, highSeq)) flag |= FLAG_ORIG_SACK_ACKED;
+      }
+      if ((sacked & TcpSkb.TCPCB_LOST) != 0) lostOut -= ackedPcount;
+      packetsOut -= ackedPcount;
+      pktsAcked += ackedPcount;
+      flag |= (skb.tcpFlags & TcpFlags.SYN) == 0 ? FLAG_DATA_ACKED : FLAG_SYN_ACKED;
+      if (!fullyAcked) break;
+      rtxUnlinkHead();
+      wmemQueued -= skb.truesize();
+    }
+    long seqRttUs = -1, caRttUs = -1;
+    if (firstAckt >= 0 && (flag & FLAG_RETRANS_DATA_ACKED) == 0) {
+      seqRttUs = (now - firstAckt) / 1000;
+      caRttUs = (now - lastAckt) / 1000;
+    }
+    // tcp_ack_update_rtt(): fall back to TS ecr (RTTM) when every acked skb was retransmitted.
+    if (seqRttUs < 0 && sawTstamp && tsEcr != 0 && (flag & FLAG_ACKED) != 0) {
+      long delta = Integer.toUnsignedLong(clockMs(now) - tsEcr);
+      if (delta < Integer.MAX_VALUE / 1000) {
+        if (delta == 0) delta = 1;
+        seqRttUs = delta * 1000;
+        caRttUs = seqRttUs;
+      }
+    }
+    if (seqRttUs >= 0) ackUpdateRtt(seqRttUs, caRttUs);
+    if ((flag & FLAG_ACKED) != 0) {
+      flag |= FLAG_SET_XMIT_TIMER;
+      // tcp_remove_reno_sacks()
+      if (pktsAcked > 0) {
+        delivered += Math.max(pktsAcked - sackedOut, 1);
+        if (pktsAcked - 1 >= sackedOut) sackedOut = 0;
+        else sackedOut -= pktsAcked - 1;
+      }
+      tcpLimitRenoSacked();
+      if ((flag & FLAG_RETRANS_DATA_ACKED) != 0) flag &= ~FLAG_ORIG_SACK_ACKED;
+    }
+    cc.pktsAcked(this, pktsAcked, caRttUs, now);
+    return flag;
+  }
+
+  /** net/ipv4/tcp_input.c::tcp_tso_acked() with tcp_trim_head(). */
+  private int tcpTsoAcked(TcpSkb skb, int ack) {
+    int before = skb.pcount;
+    int trim = ack - skb.seq;
+    int mss = skb.gsoSize > 0 ? skb.gsoSize : skb.len;
+    skb.seq += trim;
+    skb.len -= trim;
+    skb.streamOffset += trim;
+    wmemQueued -= trim;
+    if (skb.len <= mss) { skb.pcount = 1; skb.gsoSize = 0; }
+    else skb.pcount = (skb.len + mss - 1) / mss;
+    return before - skb.pcount;
+  }
+
+  /** net/ipv4/tcp_input.c::tcp_ack_update_rtt() after the sample is chosen. */
+  private void ackUpdateRtt(long seqRttUs, long caRttUs) {
+    if (caRttUs >= 0 && caRttUs < minRttUs) minRttUs = Math.max(caRttUs, 1); // tcp_update_rtt_min()
+    tcpRttEstimator(seqRttUs);
+    tcpSetRto();
+    backoff = 0; // RFC 6298: only reset backoff on valid RTT measurement
+  }
+
+  /** net/ipv4/tcp_input.c::tcp_rtt_estimator(): Jacobson/Karels with Linux's mdev_max. */
+  private void tcpRttEstimator(long mrttUs) {
+    long m = mrttUs;
+    long srtt = srttUs;
+    long rtoMinUs = TCP_RTO_MIN_NS / 1000;
+    if (srtt != 0) {
+      m -= srtt >> 3; // m is now error in rtt est
+      srtt += m; // rtt = 7/8 rtt + 1/8 new
+      if (m < 0) {
+        m = -m; // m is now abs(error)
+        m -= mdevUs >> 2; // similar update on mdev
+        // Finer gain for mdev when the RTT decreases (Eifel-like).
+        if (m > 0) m >>= 3;
+      } else {
+        m -= mdevUs >> 2;
+      }
+      mdevUs += m; // mdev = 3/4 mdev + 1/4 new
+      if (mdevUs > mdevMaxUs) {
+        mdevMaxUs = mdevUs;
+        if (mdevMaxUs > rttvarUs) rttvarUs = mdevMaxUs;
+      }
+      if (Seq.after(sndUna, rttSeq)) {
+        if (mdevMaxUs < rttvarUs) rttvarUs -= (rttvarUs - mdevMaxUs) >> 2;
+        rttSeq = sndNxt;
+        mdevMaxUs = rtoMinUs;
+      }
+    } else {
+      // no previous measure
+      srtt = m << 3;
+      mdevUs = m << 1; // make sure rto = 3*rtt
+      rttvarUs = Math.max(mdevUs, rtoMinUs);
+      mdevMaxUs = rttvarUs;
+      rttSeq = sndNxt;
+    }
+    srttUs = Math.max(1, srtt);
+  }
+
+  /** net/ipv4/tcp_input.c::tcp_set_rto(): (srtt >> 3) + rttvar, in whole jiffies, at most TCP_RTO_MAX. */
+  private void tcpSetRto() {
+    long us = (srttUs >> 3) + rttvarUs;
+    long jiffies = (us + 999) / 1000; // usecs_to_jiffies() rounds up
+    rtoNs = Math.min(jiffies * 1_000_000L, TCP_RTO_MAX_NS);
+  }
+
+  /** net/ipv4/tcp_input.c::tcp_ack_is_dubious(). */
+  private boolean tcpAckIsDubious(int flag) {
+    return (flag & FLAG_NOT_DUP) == 0 || (flag & FLAG_CA_ALERT) != 0 || caState != TcpCaState.TCP_CA_Open;
+  }
+
+  /** include/net/tcp.h::tcp_in_cwnd_reduction(). */
+  private boolean inCwndReduction() {
+    return caState == TcpCaState.TCP_CA_CWR || caState == TcpCaState.TCP_CA_Recovery;
+  }
+
+  /**
+   * net/ipv4/tcp_input.c::tcp_fastretrans_alert() for a non-SACK (NewReno) sender with RACK
+   * enabled (tcp_recovery=1): duplicate ACKs are counted by tcp_add_reno_sack and
+   * tcp_newreno_mark_lost marks the head lost. Undo is not modelled. Returns REXMIT_LOST.
+   */
+  private boolean tcpFastretransAlert(long now, int numDupack, int flag) {
+    if (packetsOut == 0 && sackedOut != 0) sackedOut = 0;
+    // D. Check state exit conditions. State can be terminated when high_seq is ACKed.
+    if (caState == TcpCaState.TCP_CA_Open) {
+      retransStampMs = 0;
+    } else if (!Seq.before(sndUna, highSeq)) {
+      switch (caState) {
+        case TCP_CA_CWR -> {
+          // CWR is held until something *above* high_seq is ACKed.
+          if (sndUna != highSeq) {
+            tcpEndCwndReduction(now);
+            setCaState(TcpCaState.TCP_CA_Open, now);
+          }
+        }
+        case TCP_CA_Recovery -> {
+          sackedOut = 0; // tcp_reset_reno_sack()
+          if (tcpTryUndoRecovery(now)) return false;
+          tcpEndCwndReduction(now);
+        }
+        default -> { }
+      }
+    }
+    // E. Process state.
+    switch (caState) {
+      case TCP_CA_Recovery -> {
+        if ((flag & FLAG_SND_UNA_ADVANCED) == 0) tcpAddRenoSack(numDupack);
+        tcpNewrenoMarkLost((flag & FLAG_SND_UNA_ADVANCED) != 0);
+        return true;
+      }
+      case TCP_CA_Loss -> {
+        tcpProcessLoss(now, flag, numDupack);
+        if (caState != TcpCaState.TCP_CA_Open) return true;
+        // Change state if cwnd is undone or retransmits are lost: fall through to default.
+        return defaultAlert(now, numDupack, flag);
+      }
+      default -> {
+        return defaultAlert(now, numDupack, flag);
+      }
+    }
+  }
+
+  private boolean defaultAlert(long now, int numDupack, int flag) {
+    if ((flag & FLAG_SND_UNA_ADVANCED) != 0) sackedOut = 0;
+    tcpAddRenoSack(numDupack);
+    tcpNewrenoMarkLost((flag & FLAG_SND_UNA_ADVANCED) != 0);
+    // tcp_time_to_recover(): with RACK, only packets marked lost start recovery.
+    if (lostOut == 0) {
+      tcpTryToOpen(now, flag);
+      return false;
+    }
+    tcpEnterRecovery(now);
+    return true;
+  }
+
+  /** net/ipv4/tcp_input.c::tcp_process_loss() with tcp_frto = 0 (F-RTO not modelled). */
+  private void tcpProcessLoss(long now, int flag, int numDupack) {
+    boolean recovered = !Seq.before(sndUna, highSeq);
+    if (recovered) {
+      tcpTryUndoRecovery(now);
+      return;
+    }
+    if (Seq.after(sndNxt, highSeq) && numDupack != 0) tcpAddRenoSack(numDupack);
+    else if ((flag & FLAG_SND_UNA_ADVANCED) != 0) sackedOut = 0;
+  }
+
+  /**
+   * net/ipv4/tcp_input.c::tcp_try_undo_recovery() when no undo applies: a Reno sender holds the
+   * state until something above high_seq is ACKed (RFC 2582). Returns true when it holds.
+   */
+  private boolean tcpTryUndoRecovery(long now) {
+    if (sndUna == highSeq) {
+      if (retransOut == 0 && !anyRetransOnQueue()) retransStampMs = 0;
+      return true;
+    }
+    setCaState(TcpCaState.TCP_CA_Open, now);
+    return false;
+  }
+
+  private boolean anyRetransOnQueue() {
+    for (TcpSkb s = rtxHead; s != null; s = s.next) {
+      if ((s.sacked & TcpSkb.TCPCB_EVER_RETRANS) != 0) return true;
+    }
+    return false;
+  }
+
+  /** net/ipv4/tcp_input.c::tcp_add_reno_sack(). */
+  private void tcpAddRenoSack(int numDupack) {
+    if (numDupack == 0) return;
+    int prior = sackedOut;
+    sackedOut += numDupack;
+    tcpLimitRenoSacked();
+    int d = sackedOut - prior;
+    if (d > 0) delivered += d;
+  }
+
+  /** net/ipv4/tcp_input.c::tcp_limit_reno_sacked(). */
+  private void tcpLimitRenoSacked() {
+    int holes = Math.max(lostOut, 1);
+    holes = Math.min(holes, packetsOut);
+    if (sackedOut + holes > packetsOut) sackedOut = packetsOut - holes;
+  }
+
+  /** net/ipv4/tcp_recovery.c::tcp_newreno_mark_lost(). */
+  private void tcpNewrenoMarkLost(boolean sndUnaAdvanced) {
+    boolean inRecovery = caState == TcpCaState.TCP_CA_Recovery;
+    boolean beforeRecovery = caState.compareTo(TcpCaState.TCP_CA_Recovery) < 0;
+    if ((beforeRecovery && sackedOut >= reordering) || (inRecovery && sndUnaAdvanced)) {
+      TcpSkb skb = rtxHead;
+      if (skb == null || (skb.sacked & TcpSkb.TCPCB_LOST) != 0) return;
+      int mss = skb.gsoSize > 0 ? skb.gsoSize : skb.len;
+      if (skb.pcount > 1 && skb.len > mss) rtxFragment(skb, mss);
+      tcpMarkSkbLost(skb);
+    }
+  }
+
+  /** net/ipv4/tcp_input.c::tcp_mark_skb_lost(). */
+  private void tcpMarkSkbLost(TcpSkb skb) {
+    int sacked = skb.sacked;
+    if ((sacked & TcpSkb.TCPCB_SACKED_ACKED) != 0) return;
+    if ((sacked & TcpSkb.TCPCB_LOST) != 0) {
+      if ((sacked & TcpSkb.TCPCB_SACKED_RETRANS) != 0) {
+        // Account for retransmits that are lost again.
+        skb.sacked &= ~TcpSkb.TCPCB_SACKED_RETRANS;
+        retransOut -= skb.pcount;
+      }
+    } else {
+      lostOut += skb.pcount;
+      skb.sacked |= TcpSkb.TCPCB_LOST;
+      lost += skb.pcount;
+    }
+  }
+
+  /** net/ipv4/tcp_output.c::tcp_fragment() on the retransmit queue: split 'skb' after 'len' bytes. */
+  private void rtxFragment(TcpSkb skb, int len) {
+    int mss = skb.gsoSize > 0 ? skb.gsoSize : skb.len;
+    TcpSkb buff = new TcpSkb();
+    buff.seq = skb.seq + len;
+    buff.endSeq = skb.endSeq;
+    buff.len = skb.len - len;
+    buff.streamOffset = skb.streamOffset + len;
+    buff.tcpFlags = skb.tcpFlags;
+    skb.tcpFlags &= ~(TcpFlags.FIN | TcpFlags.PSH);
+    buff.sacked = skb.sacked;
+    buff.txTimeNs = skb.txTimeNs;
+    skb.len = len;
+    skb.endSeq = buff.seq;
+    buff.next = skb.next;
+    skb.next = buff;
+    if (rtxTail == skb) rtxTail = buff;
+    wmemQueued += SkBuff.truesizeFor(0);
+    int oldPcount = skb.pcount;
+    setPcountForMss(skb, mss);
+    setPcountForMss(buff, mss);
+    int diff = oldPcount - skb.pcount - buff.pcount;
+    if (diff != 0) {
+      // tcp_adjust_pcount()
+      packetsOut -= diff;
+      if ((skb.sacked & TcpSkb.TCPCB_SACKED_RETRANS) != 0) retransOut -= diff;
+      if ((skb.sacked & TcpSkb.TCPCB_LOST) != 0) lostOut -= diff;
+    }
+  }
+
+  private static void setPcountForMss(TcpSkb skb, int mss) {
+    if (skb.len <= mss) { skb.pcount = 1; skb.gsoSize = 0; }
+    else { skb.pcount = (skb.len + mss - 1) / mss; skb.gsoSize = mss; }
+  }
+
+  /** net/ipv4/tcp_input.c::tcp_try_to_open() / tcp_try_keep_open(). */
+  private void tcpTryToOpen(long now, int flag) {
+    if (caState != TcpCaState.TCP_CA_CWR) {
+      TcpCaState s = TcpCaState.TCP_CA_Open;
+      if (sackedOut + lostOut != 0 || retransOut != 0) s = TcpCaState.TCP_CA_Disorder;
+      if (caState != s) {
+        setCaState(s, now);
+        highSeq = sndNxt;
+      }
+    }
+  }
+
+  /** net/ipv4/tcp_input.c::tcp_init_cwnd_reduction(). */
+  private void tcpInitCwndReduction() {
+    highSeq = sndNxt;
+    cwndCnt = 0;
+    priorCwnd = cwnd;
+    prrDelivered = 0;
+    prrOut = 0;
+    ssthresh = cc.ssthresh(this);
+  }
+
+  /** net/ipv4/tcp_input.c::tcp_enter_recovery(). */
+  private void tcpEnterRecovery(long now) {
+    counters.TcpExtTCPRenoRecovery++;
+    priorSsthresh = 0;
+    undoMarker = true; // tcp_init_undo()
+    if (!inCwndReduction()) {
+      priorSsthresh = currentSsthresh();
+      tcpInitCwndReduction();
+    }
+    setCaState(TcpCaState.TCP_CA_Recovery, now);
+  }
+
+  /** include/net/tcp.h::tcp_current_ssthresh(). */
+  private int currentSsthresh() {
+    if (inCwndReduction()) return ssthresh;
+    return Math.max(ssthresh, ((cwnd >> 1) + (cwnd >> 2)));
+  }
+
+  /** net/ipv4/tcp_input.c::tcp_enter_cwr(): NET_XMIT_CN / DROP from below. */
+  private void tcpEnterCwr() {
+    priorSsthresh = 0;
+    if (caState.compareTo(TcpCaState.TCP_CA_CWR) < 0) {
+      undoMarker = false;
+      tcpInitCwndReduction();
+      setCaStateNoCc(TcpCaState.TCP_CA_CWR);
+    }
+  }
+
+  /** net/ipv4/tcp_input.c::tcp_end_cwnd_reduction(). */
+  private void tcpEndCwndReduction(long now) {
+    // Reset cwnd to ssthresh in CWR or Recovery (unless it's undone).
+    if (ssthresh < CongestionControl.TCP_INFINITE_SSTHRESH && (caState == TcpCaState.TCP_CA_CWR || undoMarker)) {
+      cwnd = ssthresh;
+    }
+    cc.onEvent(this, CaEvent.CA_EVENT_COMPLETE_CWR, now);
+  }
+
+  /** net/ipv4/tcp_input.c::tcp_cwnd_reduction(): Proportional Rate Reduction (RFC 6937). */
+  private void tcpCwndReduction(int newlyAckedSacked, int newlyLost, int flag) {
+    int sndcnt;
+    int delta = ssthresh - packetsInFlight();
+    if (newlyAckedSacked <= 0 || priorCwnd == 0) return;
+    prrDelivered += newlyAckedSacked;
+    if (delta < 0) {
+      long dividend = (long) ssthresh * prrDelivered + priorCwnd - 1;
+      sndcnt = (int) (dividend / priorCwnd) - prrOut;
+    } else {
+      sndcnt = Math.max(prrDelivered - prrOut, newlyAckedSacked);
+      if ((flag & FLAG_SND_UNA_ADVANCED) != 0 && newlyLost == 0) sndcnt++;
+      sndcnt = Math.min(delta, sndcnt);
+    }
+    // Force a fast retransmit upon entering fast recovery.
+    sndcnt = Math.max(sndcnt, prrOut != 0 ? 0 : 1);
+    cwnd = packetsInFlight() + sndcnt;
+  }
+
+  /** net/ipv4/tcp_input.c::tcp_cong_control() without a .cong_control hook. */
+  private void tcpCongControl(long now, int ack, int ackedSacked, int newlyLost, int flag) {
+    if (inCwndReduction()) {
+      tcpCwndReduction(ackedSacked, newlyLost, flag);
+    } else if (tcpMayRaiseCwnd(flag)) {
+      cc.congAvoid(this, ack, ackedSacked, now);
+    }
+    tcpUpdatePacingRate();
+  }
+
+  /** net/ipv4/tcp_input.c::tcp_may_raise_cwnd(). */
+  private boolean tcpMayRaiseCwnd(int flag) {
+    if (reordering > cfg.reordering()) return (flag & FLAG_FORWARD_PROGRESS) != 0;
+    return (flag & FLAG_DATA_ACKED) != 0;
+  }
+
+  private void setCaState(TcpCaState s, long now) {
+    cc.setState(this, s, now);
+    caState = s;
+  }
+
+  private void setCaStateNoCc(TcpCaState s) {
+    caState = s;
+  }
+
+  // =====================================================================================
+  // Retransmission
+  // =====================================================================================
+
+  /** net/ipv4/tcp_output.c::tcp_xmit_retransmit_queue(): starts the loop. */
+  private void tcpXmitRetransmitQueue(long now) {
+    if (packetsOut == 0) return;
+    rqMaxSegs = tcpTsoSegs(tcpCurrentMss());
+    rqRearm = false;
+    rqNext = rtxHead;
+    rqActive = true;
+    retransQueueLoop(now);
+  }
+
+  private void retransQueueLoop(long now) {
+    TcpSkb skb;
+    while ((skb = rqNext) != null) {
+      rqNext = skb.next;
+      int segs = cwnd - packetsInFlight();
+      if (segs <= 0) break;
+      segs = Math.min(segs, rqMaxSegs);
+      int sacked = skb.sacked;
+      if (retransOut >= lostOut) break;
+      if ((sacked & TcpSkb.TCPCB_LOST) == 0) continue;
+      if ((sacked & (TcpSkb.TCPCB_SACKED_ACKED | TcpSkb.TCPCB_SACKED_RETRANS)) != 0) continue;
+      if (tcpSmallQueueCheck(skb, 1)) break;
+      if (!tcpRetransmitSkb(now, skb, segs, P_RETRANS_QUEUE)) break;
+      rqNext = skb.next; // a split may have inserted an skb after this one
+      return; // resumed in xmitResult
+    }
+    retransQueueEnd(now);
+  }
+
+  private void retransQueueEnd(long now) {
+    if (!rqActive) return;
+    rqActive = false;
+    rqNext = null;
+    if (rqRearm) armRto(now, rtoNs);
+  }
+
+  /**
+   * net/ipv4/tcp_output.c::__tcp_retransmit_skb() up to the hand-off. Returns false when
+   * nothing was handed down (-EAGAIN); then the caller's loop stops.
+   */
+  private boolean tcpRetransmitSkb(long now, TcpSkb skb, int segs, int kind) {
+    // Do not queue more than a quarter above what the queues hold (check_sk_wmem_alloc).
+    if (wmemAlloc + 1 > Math.min(wmemQueued + (wmemQueued >> 2), sndbuf)) return false;
+    if (Seq.before(skb.seq, sndUna)) {
+      // tcp_trim_head(): part of it was acknowledged meanwhile.
+      if (!Seq.before(sndUna, skb.endSeq)) return false;
+      tcpTsoAcked(skb, sndUna);
+    }
+    int curMss = tcpCurrentMss();
+    long availWnd = (long) (wndEnd() - skb.seq);
+    if (availWnd <= 0) {
+      // A retransmit into a zero window serves as a window probe.
+      if (skb.seq != sndUna) return false;
+      availWnd = curMss;
+    }
+    long len = (long) curMss * segs;
+    if (len > availWnd) {
+      len = availWnd / curMss * curMss;
+      if (len == 0) len = availWnd;
+    }
+    if (skb.len > len) rtxFragment(skb, (int) len);
+    setPcountForMss(skb, curMss);
+    boolean syn = (skb.tcpFlags & TcpFlags.SYN) != 0;
+    counters.TcpRetransSegs += skb.pcount;
+    if (syn) counters.TcpExtTCPSynRetrans++;
+    totalRetrans += skb.pcount;
+    bytesRetrans += skb.len;
+    transmitSkb(now, skb, kind, true);
+    skb.sacked |= TcpSkb.TCPCB_EVER_RETRANS;
+    if (retransStampMs == 0) retransStampMs = clockMs(now);
+    return true;
+  }
+
+  /** The rest of tcp_retransmit_skb() once the answer is known; true when it went out. */
+  private boolean retransmitDone(TcpSkb skb, boolean dropped) {
+    if (dropped) {
+      counters.TcpExtTCPRetransFail += skb.pcount;
+      return false;
+    }
+    if ((skb.sacked & TcpSkb.TCPCB_SACKED_RETRANS) == 0) retransOut += skb.pcount;
+    skb.sacked |= TcpSkb.TCPCB_RETRANS;
+    return true;
+  }
+
+  /** net/ipv4/tcp_timer.c::tcp_retransmit_timer(). */
+  private void tcpRetransmitTimer(long now) {
+    if (packetsOut == 0 || rtxHead == null) return;
+    if (state.isFinal()) return;
+    counters.TcpExtTCPTimeouts++;
+    if (tcpWriteTimeout(now)) return;
+    tcpEnterLoss(now);
+    retransmits++;
+    totalRto++;
+    if (!tcpRetransmitSkb(now, rtxHead, 1, P_RTO)) {
+      // Local congestion: retry soon without backing off.
+      armRto(now, TCP_RESOURCE_PROBE_INTERVAL_NS);
+    }
+  }
+
+  /** The end of tcp_retransmit_timer() once the retransmission's answer is known. */
+  private void rtoAfterRetransmit(long now, boolean ok) {
+    if (!ok) {
+      armRto(now, TCP_RESOURCE_PROBE_INTERVAL_NS);
+      return;
+    }
+    backoff++;
+    // Exponential backoff (linear timeouts for thin streams are not modelled).
+    rtoNs = Math.min(rtoNs << 1, TCP_RTO_MAX_NS);
+    armRto(now, rtoNs);
+  }
+
+  /** net/ipv4/tcp_timer.c::tcp_write_timeout(): true when the connection was given up. */
+  private boolean tcpWriteTimeout(long now) {
+    boolean expired;
+    if (state == TcpState.TCP_SYN_SENT) {
+      expired = retransmits >= cfg.synRetries();
+    } else {
+      expired = retransmitsTimedOut(now, cfg.retries2());
+    }
+    if (expired) {
+      // tcp_write_err()
+      out.error(Errno.ETIMEDOUT);
+      tcpDone();
+      return true;
+    }
+    return false;
+  }
+
+  /** net/ipv4/tcp_timer.c::retransmits_timed_out() with tcp_model_timeout() and rto_base TCP_RTO_MIN. */
+  private boolean retransmitsTimedOut(long now, int boundary) {
+    if (retransmits == 0) return false;
+    long rtoBaseMs = TCP_RTO_MIN_NS / 1_000_000L;
+    int linearBackoffThresh = 63 - Long.numberOfLeadingZeros(TCP_RTO_MAX_NS / TCP_RTO_MIN_NS);
+    long timeoutMs;
+    if (boundary <= linearBackoffThresh) timeoutMs = ((2L << boundary) - 1) * rtoBaseMs;
+    else timeoutMs = ((2L << linearBackoffThresh) - 1) * rtoBaseMs + (boundary - linearBackoffThresh) * (TCP_RTO_MAX_NS / 1_000_000L);
+    return clockMs(now) - retransStampMs - timeoutMs >= 0;
+  }
+
+  /** net/ipv4/tcp_input.c::tcp_enter_loss(). */
+  private void tcpEnterLoss(long now) {
+    tcpTimeoutMarkLost(now);
+    // Reduce ssthresh if it has not yet been made inside this window.
+    if (caState.compareTo(TcpCaState.TCP_CA_Disorder) <= 0 || !Seq.after(highSeq, sndUna)
+        || (caState == TcpCaState.TCP_CA_Loss && retransmits == 0)) {
+      priorSsthresh = currentSsthresh();
+      priorCwnd = cwnd;
+      ssthresh = cc.ssthresh(this);
+      cc.onEvent(this, CaEvent.CA_EVENT_LOSS, now);
+      undoMarker = true; // tcp_init_undo()
+    }
+    cwnd = packetsInFlight() + 1;
+    cwndCnt = 0;
+    if (caState.compareTo(TcpCaState.TCP_CA_Disorder) <= 0 && sackedOut >= cfg.reordering()) {
+      reordering = Math.min(reordering, cfg.reordering());
+    }
+    setCaState(TcpCaState.TCP_CA_Loss, now);
+    highSeq = sndNxt;
+  }
+
+  /** net/ipv4/tcp_input.c::tcp_timeout_mark_lost() for a non-SACK sender. */
+  private void tcpTimeoutMarkLost(long now) {
+    sackedOut = 0; // tcp_reset_reno_sack()
+    TcpSkb head = rtxHead;
+    for (TcpSkb skb = head; skb != null; skb = skb.next) {
+      if (skb != head && rackSkbTimeoutUs(now, skb) > 0) continue; // recently sent: not lost yet
+      tcpMarkSkbLost(skb);
+    }
+  }
+
+  /**
+   * net/ipv4/tcp_recovery.c::tcp_rack_skb_timeout() for a sender that never takes RACK RTT
+   * samples (no SACK): rack.rtt_us is 0, so the reordering window alone decides.
+   */
+  private long rackSkbTimeoutUs(long now, TcpSkb skb) {
+    long reoWnd;
+    if (caState.compareTo(TcpCaState.TCP_CA_Recovery) >= 0 || sackedOut >= reordering) reoWnd = 0;
+    else reoWnd = Math.min(minRttUs == 0xffffffffL ? 0 : minRttUs >> 2, srttUs >> 3);
+    return reoWnd - (now - skb.txTimeNs) / 1000;
+  }
+
+  /** net/ipv4/tcp_input.c::tcp_rearm_rto(). */
+  private void tcpRearmRto(long now) {
+    if (packetsOut == 0) rtoTimerAt = Long.MAX_VALUE;
+    else armRto(now, rtoNs);
+  }
+
+  private void armRto(long now, long delay) {
+    rtoTimerAt = now + Math.min(delay, TCP_RTO_MAX_NS);
+  }
+
+  // =====================================================================================
+  // Close, reset, FIN
+  // =====================================================================================
+
+  /** net/ipv4/tcp_input.c::tcp_fin(). */
+  private void tcpFin(long now) {
+    switch (state) {
+      case TCP_ESTABLISHED -> {
+        setState(TcpState.TCP_CLOSE_WAIT);
+        scheduleAck(now); // Linux delays this ACK (pingpong); sent at once here
+      }
+      case TCP_CLOSE_WAIT, TCP_CLOSING, TCP_LAST_ACK -> scheduleAck(now); // retransmitted FIN
+      case TCP_FIN_WAIT1 -> {
+        // Simultaneous close: our FIN is not yet ACKed.
+        scheduleAck(now);
+        setState(TcpState.TCP_CLOSING);
+      }
+      case TCP_FIN_WAIT2 -> {
+        scheduleAck(now);
+        enterTimeWait(now);
+      }
+      default -> { }
+    }
+  }
+
+  /** net/ipv4/tcp_minisocks.c::tcp_time_wait(). */
+  private void enterTimeWait(long now) {
+    setState(TcpState.TCP_TIME_WAIT);
+    rtoTimerAt = Long.MAX_VALUE;
+    timeWaitAt = now + TCP_TIMEWAIT_LEN_NS;
+  }
+
+  /** net/ipv4/tcp_input.c::tcp_reset(). */
+  private void tcpReset() {
+    int err = switch (state) {
+      case TCP_SYN_SENT -> Errno.ECONNREFUSED;
+      case TCP_CLOSE_WAIT -> Errno.EPIPE;
+      default -> Errno.ECONNRESET;
+    };
+    if (state == TcpState.TCP_ESTABLISHED || state == TcpState.TCP_CLOSE_WAIT) counters.TcpEstabResets++;
+    out.error(err);
+    tcpDone();
+  }
+
+  /** net/ipv4/tcp.c::tcp_done(): CLOSE, timers off, queues purged (tcp_write_queue_purge). */
+  private void tcpDone() {
+    setState(TcpState.TCP_CLOSE);
+    rtoTimerAt = Long.MAX_VALUE;
+    timeWaitAt = Long.MAX_VALUE;
+    probeTimerAt = Long.MAX_VALUE;
+    writeHead = writeTail = null;
+    rtxHead = rtxTail = null;
+    wmemQueued = 0;
+    packetsOut = retransOut = lostOut = sackedOut = 0;
+    chain = 0;
+    wxActive = false;
+    rqActive = false;
+    sndNxt = writeSeq;
+  }
+
+  /** net/ipv4/tcp.c::tcp_set_state(). */
+  private void setState(TcpState to) {
+    TcpState from = state;
+    if (from == to) return;
+    state = to;
+    out.stateChange(from, to);
+  }
+
+  // =====================================================================================
+  // Queues
+  // =====================================================================================
+
+  private void writeAppend(TcpSkb skb) {
+    skb.next = null;
+    if (writeTail == null) writeHead = skb;
+    else writeTail.next = skb;
+    writeTail = skb;
+  }
+
+  private void writeUnlinkHead(TcpSkb skb) {
+    writeHead = skb.next;
+    if (writeHead == null) writeTail = null;
+    skb.next = null;
+  }
+
+  private void rtxAppend(TcpSkb skb) {
+    skb.next = null;
+    if (rtxTail == null) rtxHead = skb;
+    else rtxTail.next = skb;
+    rtxTail = skb;
+  }
+
+  private void rtxUnlinkHead() {
+    TcpSkb h = rtxHead;
+    rtxHead = h.next;
+    if (rtxHead == null) rtxTail = null;
+    h.next = null;
+  }
+}
