@@ -88,11 +88,11 @@ public final class Host {
 
   /** The far end: the peer's IP and TCP in one actor on top of the same lower layers. */
   public static Host peer(ActorContext<?> ctx, VirtualClock clock, String name, int addr, long mac, Sysctls sysctls,
-      Link link, long seed, RunMonitor monitor, BiFunction<FlowKey, Long, Payload> expected, CountDownLatch ready,
-      Consumer<PeerActor> onPeer) {
+      Link link, long seed, RunMonitor monitor, BiFunction<FlowKey, Long, Payload> expected,
+      java.util.function.ToLongFunction<FlowKey> connOf, CountDownLatch ready, Consumer<PeerActor> onPeer) {
     Host h = lower(ctx, clock, name, addr, mac, sysctls, link, seed, ready);
     PeerConfig pcfg = PeerConfig.builder().sysctls(sysctls).mtu(link.mtu()).seed(seed).build();
-    h.top = ctx.spawn(PeerActor.create(clock, h.fib, sysctls, seed, h.neigh, monitor,
+    h.top = ctx.spawn(PeerActor.create(clock, h.fib, sysctls, seed, h.neigh, monitor, connOf,
         out -> new PeerListener(addr, -1, 4096, flow -> expected.apply(flow, seed), pcfg, out), onPeer), name + "-tcp");
     return h;
   }

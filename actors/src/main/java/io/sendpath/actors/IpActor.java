@@ -76,7 +76,7 @@ public final class IpActor extends SimActor<AfOps.Command> implements Ipv4Output
   }
 
   private Behavior<AfOps.Command> onInetHash(InetHash msg) {
-    established.put(msg.flowAsReceived(), msg.sock());
+    established.insert(msg.flowAsReceived(), msg.sock());
     return this;
   }
 
@@ -117,7 +117,7 @@ public final class IpActor extends SimActor<AfOps.Command> implements Ipv4Output
       rxDropsOther++;
       return this;
     }
-    ActorRef<TcpProt.Command> sock = established.get(seg.flow);
+    ActorRef<TcpProt.Command> sock = established.lookup(seg.flow);
     if (sock == null) {
       rxDropsNoSocket++;
       return this;

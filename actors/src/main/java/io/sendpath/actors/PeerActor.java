@@ -44,21 +44,25 @@ public final class PeerActor extends SimActor<AfOps.Command> implements PeerOutp
   private final ActorRef<NeighOps.Command> neigh;
   private final RunMonitor monitor;
   private final Wakeup<AfOps.Command> wakeup;
+  /** Connection number of a flow as the sender sends it (the run's numbering), -1 when unknown. */
+  private final java.util.function.ToLongFunction<FlowKey> connOf;
   private long rxChecksumErrors, rxOther;
 
   public static Behavior<AfOps.Command> create(VirtualClock clock, Fib fib, Sysctls sysctls, long seed,
-      ActorRef<NeighOps.Command> neigh, RunMonitor monitor, Function<PeerOutput, PeerListener> coreFactory,
-      java.util.function.Consumer<PeerActor> onCreate) {
+      ActorRef<NeighOps.Command> neigh, RunMonitor monitor, java.util.function.ToLongFunction<FlowKey> connOf,
+      Function<PeerOutput, PeerListener> coreFactory, java.util.function.Consumer<PeerActor> onCreate) {
     return Behaviors.setup(ctx -> {
-      PeerActor actor = new PeerActor(ctx, clock, fib, sysctls, seed, neigh, monitor, coreFactory);
+      PeerActor actor = new PeerActor(ctx, clock, fib, sysctls, seed, neigh, monitor, connOf, coreFactory);
       onCreate.accept(actor);
       return actor;
     });
   }
 
   private PeerActor(ActorContext<AfOps.Command> ctx, VirtualClock clock, Fib fib, Sysctls sysctls, long seed,
-      ActorRef<NeighOps.Command> neigh, RunMonitor monitor, Function<PeerOutput, PeerListener> coreFactory) {
+      ActorRef<NeighOps.Command> neigh, RunMonitor monitor, java.util.function.ToLongFunction<FlowKey> connOf,
+      Function<PeerOutput, PeerListener> coreFactory) {
     super(ctx, clock);
+    this.connOf = connOf;
     this.output = new Ipv4Output(fib, sysctls, this);
     this.seed = seed;
     this.neigh = neigh;
@@ -86,7 +90,9 @@ public final class PeerActor extends SimActor<AfOps.Command> implements PeerOutp
     } else if (d.arp() != null) {
       clock.tell(neigh, new NeighOps.ArpRcv(d.arp().encode()));
     } else if (d.skb() != null) {
-      core.onSegment(clock.now(), d.skb());
+      SkBuff seg = d.skb();
+      seg.connId = connOf.applyAsLong(seg.flow);
+      core.onSegment(clock.now(), seg);
     } else {
       rxOther++;
     }
@@ -127,7 +133,12 @@ public final class PeerActor extends SimActor<AfOps.Command> implements PeerOutp
 
   @Override
   public void delivered(long connId, long bytes) {
-    monitor.delivered(bytes);
+    monitor.delivered(connId, bytes);
+  }
+
+  @Override
+  public void payloadError(long connId, long streamOffset) {
+    monitor.payloadError(connId, streamOffset);
   }
 
   @Override

@@ -15,12 +15,19 @@ public final class RunMonitor {
   private final AtomicInteger sendersLeft;
   private final AtomicInteger peersLeft;
   private final AtomicLong bytesDelivered = new AtomicLong();
+  /** Bytes the peer delivered in order, per connection number. Written only by the peer's actor. */
+  private final long[] deliveredPerConn;
+  /** First stream offset whose byte differed from the payload function, per connection; -1 when none. */
+  private final long[] firstPayloadError;
   private volatile long workloadDoneAt = -1;
 
   public RunMonitor(VirtualClock clock, int connections) {
     this.clock = clock;
     this.sendersLeft = new AtomicInteger(connections);
     this.peersLeft = new AtomicInteger(connections);
+    this.deliveredPerConn = new long[connections];
+    this.firstPayloadError = new long[connections];
+    java.util.Arrays.fill(firstPayloadError, -1);
   }
 
   public void senderFinished() {
@@ -31,8 +38,22 @@ public final class RunMonitor {
     if (peersLeft.decrementAndGet() == 0 && sendersLeft.get() == 0) finish();
   }
 
-  public void delivered(long bytes) {
+  /** The peer delivered 'bytes' more in-order bytes of connection 'conn' (-1: not one of ours). */
+  public void delivered(long conn, long bytes) {
     bytesDelivered.addAndGet(bytes);
+    if (conn >= 0 && conn < deliveredPerConn.length) deliveredPerConn[(int) conn] += bytes;
+  }
+
+  public void payloadError(long conn, long streamOffset) {
+    if (conn >= 0 && conn < firstPayloadError.length && firstPayloadError[(int) conn] < 0) firstPayloadError[(int) conn] = streamOffset;
+  }
+
+  public long deliveredOf(int conn) {
+    return deliveredPerConn[conn];
+  }
+
+  public long firstPayloadErrorOf(int conn) {
+    return firstPayloadError[conn];
   }
 
   public long bytesDelivered() {

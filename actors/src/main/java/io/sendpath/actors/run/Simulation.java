@@ -10,7 +10,6 @@ import io.sendpath.actors.RunMonitor;
 import io.sendpath.actors.SocketActor;
 import io.sendpath.actors.TcpConnectionActor;
 import io.sendpath.actors.TcpProt;
-import io.sendpath.peer.core.PeerSock;
 import io.sendpath.protocol.FlowKey;
 import io.sendpath.protocol.Payload;
 import io.sendpath.protocol.wire.FrameSink;
@@ -73,6 +72,11 @@ public final class Simulation {
     int sport = peerView.dport(), dport = peerView.sport();
     if (sport < FIRST_SPORT || sport >= FIRST_SPORT + PORTS_PER_DPORT || dport < FIRST_DPORT) return -1;
     return (long) (dport - FIRST_DPORT) * PORTS_PER_DPORT + (sport - FIRST_SPORT);
+  }
+
+  /** Connection number of a flow as the sender sends it, or -1. */
+  public static long connOfSenderFlow(FlowKey senderView) {
+    return connOfPeerFlow(senderView.reverse());
   }
 
   /** Runs cfg; frames go to sink when it is not null. Blocks the calling thread until the run ends. */
@@ -180,7 +184,7 @@ public final class Simulation {
       Host.Link link = new Host.Link(cfg.linkRateBps(), cfg.linkDelayNs(), cfg.mtu(), cfg.txRingSize(), cfg.tso(), cfg.txCsumOffload());
       sender = Host.sender(ctx, clock, "sender", SENDER_IP, SENDER_MAC, cfg.sysctls(), link, cfg.seed(), ready);
       peer = Host.peer(ctx, clock, "peer", PEER_IP, PEER_MAC, io.sendpath.protocol.Sysctls.linuxDefaults(), link, cfg.seed(),
-          monitor, World::expectedPayload, ready, a -> { peerActor = a; ready.countDown(); });
+          monitor, World::expectedPayload, Simulation::connOfSenderFlow, ready, a -> { peerActor = a; ready.countDown(); });
       Host.connect(ctx, clock, sender, peer, link, sink);
       for (int i = 0; i < cfg.connections(); i++) {
         final int id = i;
@@ -250,8 +254,7 @@ public final class Simulation {
         TcpSock core = conns[i].core();
         TcpInfo info = core.info(now);
         FlowKey f = flowOf(i);
-        PeerSock ps = peerActor.core().lookup(f);
-        long got = ps == null ? 0 : ps.bytesDelivered();
+        long got = monitor.deliveredOf(i);
         accepted += s.bytesAccepted();
         delivered += got;
         retrans += info.totalRetrans();
@@ -267,8 +270,8 @@ public final class Simulation {
         String who = "connection " + i + " (" + f + ")";
         if (s.error() == 0 && got != s.bytesAccepted())
           violations.add(who + ": socket accepted " + s.bytesAccepted() + " bytes but the peer received " + got + " in order");
-        if (ps != null && ps.payloadErrors() > 0)
-          violations.add(who + ": the peer received " + ps.payloadErrors() + " segment(s) whose bytes differ from what was written, first at stream offset " + ps.firstMismatchOffset());
+        if (monitor.firstPayloadErrorOf(i) >= 0)
+          violations.add(who + ": the peer received bytes that differ from what was written, first at stream offset " + monitor.firstPayloadErrorOf(i));
         if (core.wmemAlloc() != 0) violations.add(who + ": sk_wmem_alloc is " + core.wmemAlloc() + " at the end, not 0 (an skb was not freed)");
         if (core.wmemQueued() != 0) violations.add(who + ": sk_wmem_queued is " + core.wmemQueued() + " at the end, not 0");
         TcpState st = core.state();
