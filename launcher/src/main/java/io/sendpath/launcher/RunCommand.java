@@ -136,7 +136,7 @@ final class RunCommand implements Callable<Integer> {
         progress = bar;
       }
       result = runner.run(cfg, sink, progress);
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
       stderr.println("sendpath: the run failed: " + e);
       e.printStackTrace(stderr);
       stderr.flush();
