@@ -14,13 +14,40 @@ public interface Payload {
   void copyTo(long streamOffset, byte[] dst, int off, int len);
 
   /**
-   * The load generator's payload: byte i of connection c's stream is a pure function of (c, i),
-   * so the peer can check every byte it receives without anything being stored. Each aligned
-   * 8-byte word is a 64-bit mix of (seed, connection, word index); bytes are taken little-endian.
+   * The load generator's payload: byte i of connection c's stream is a pure function of (seed, c,
+   * i), so the peer can check every byte it receives without anything being stored. Aligned 8-byte
+   * word w of the stream is {@code (w + salt) * K} with its high half folded into the low half,
+   * where salt mixes seed and connection (SplitMix64); bytes are taken little-endian. One multiply
+   * per 8 bytes: the NIC builds every frame from it and the peer checks every byte against it.
+   * Neighbouring words, connections and seeds all differ, so a byte delivered at the wrong offset,
+   * to the wrong connection or altered is caught.
    */
-  record Generated(long seed, long connection) implements Payload {
+  final class Generated implements Payload {
     private static final java.lang.invoke.VarHandle LONG_LE =
         java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final long K = 0x9E3779B97F4A7C15L;
+
+    private final long seed;
+    private final long connection;
+    /** SplitMix64 of (seed, connection): where this connection's word sequence starts. */
+    private final long salt;
+
+    public Generated(long seed, long connection) {
+      this.seed = seed;
+      this.connection = connection;
+      long z = seed * 0xBF58476D1CE4E5B9L + connection * 0x94D049BB133111EBL + K;
+      z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+      z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+      this.salt = z ^ (z >>> 31);
+    }
+
+    public long seed() {
+      return seed;
+    }
+
+    public long connection() {
+      return connection;
+    }
 
     @Override
     public void copyTo(long streamOffset, byte[] dst, int off, int len) {
@@ -49,11 +76,23 @@ public interface Payload {
     }
 
     private long word(long index) {
-      // SplitMix64 finaliser over a combination of seed, connection and word index.
-      long z = seed * 0x9E3779B97F4A7C15L + connection * 0xBF58476D1CE4E5B9L + index * 0x94D049BB133111EBL;
-      z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-      z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-      return z ^ (z >>> 31);
+      long z = (index + salt) * K;
+      return z ^ (z >>> 32);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Generated g && g.seed == seed && g.connection == connection;
+    }
+
+    @Override
+    public int hashCode() {
+      return Long.hashCode(seed * 31 + connection);
+    }
+
+    @Override
+    public String toString() {
+      return "Generated[seed=" + seed + ", connection=" + connection + "]";
     }
   }
 

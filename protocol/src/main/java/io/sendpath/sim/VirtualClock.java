@@ -1,8 +1,5 @@
 package io.sendpath.sim;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -23,17 +20,11 @@ import org.apache.pekko.actor.typed.ActorRef;
  */
 public final class VirtualClock {
 
-  private record Event(long at, long seq, ActorRef<Object> to, Object msg) implements Comparable<Event> {
-    @Override
-    public int compareTo(Event o) {
-      int c = Long.compare(at, o.at);
-      return c != 0 ? c : Long.compare(seq, o.seq);
-    }
-  }
-
   private final AtomicLong outstanding = new AtomicLong();
-  private final PriorityQueue<Event> events = new PriorityQueue<>();
-  private final List<Event> batch = new ArrayList<>();
+  private final EventHeap events = new EventHeap();
+  /** Targets and messages of the instant being released (reused; only touched under the lock). */
+  private Object[] batchTo = new Object[256];
+  private Object[] batchMsg = new Object[256];
   private final CompletableFuture<Long> finished = new CompletableFuture<>();
   private final AtomicLong delivered = new AtomicLong();
   private volatile long now;
@@ -60,7 +51,7 @@ public final class VirtualClock {
   public <T> void schedule(long at, ActorRef<T> to, T msg) {
     synchronized (events) {
       long t = Math.max(at, now);
-      events.add(new Event(t, nextSeq++, (ActorRef<Object>) (ActorRef<?>) to, msg));
+      events.add(t, nextSeq++, to, msg);
     }
   }
 
@@ -119,22 +110,34 @@ public final class VirtualClock {
     }
   }
 
+  @SuppressWarnings("unchecked")
   private void advance() {
     synchronized (events) {
       // Another thread may have sent something between our decrement and the lock.
       if (outstanding.get() != 0 || !started) return;
-      Event first = events.peek();
-      if (first == null || first.at > horizon || stopped) {
+      if (events.isEmpty() || events.peekAt() > horizon || stopped) {
         finished.complete(now);
         return;
       }
-      now = first.at;
-      batch.clear();
-      while (!events.isEmpty() && events.peek().at == now) batch.add(events.poll());
-      outstanding.addAndGet(batch.size());
-      delivered.addAndGet(batch.size());
-      for (Event e : batch) e.to.tell(e.msg);
-      batch.clear();
+      now = events.peekAt();
+      int n = 0;
+      while (!events.isEmpty() && events.peekAt() == now) {
+        if (n == batchTo.length) {
+          batchTo = java.util.Arrays.copyOf(batchTo, 2 * n);
+          batchMsg = java.util.Arrays.copyOf(batchMsg, 2 * n);
+        }
+        batchTo[n] = events.peekTarget();
+        batchMsg[n] = events.peekMessage();
+        n++;
+        events.removeFirst();
+      }
+      outstanding.addAndGet(n);
+      delivered.addAndGet(n);
+      for (int i = 0; i < n; i++) {
+        ((ActorRef<Object>) batchTo[i]).tell(batchMsg[i]);
+        batchTo[i] = null;
+        batchMsg[i] = null;
+      }
     }
   }
 }
