@@ -83,7 +83,8 @@ final class TcpHarness implements TcpOutput {
   }
 
   /** Frees the oldest clone held back (TX completion). */
-  void freeOne(long now) {
+  void freeOne(double nowMs) {
+    long now = ms(nowMs);
     sock.wfree(now, unfreed.poll());
     drain(now);
   }
