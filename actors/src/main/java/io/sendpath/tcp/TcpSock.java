@@ -543,6 +543,7 @@ public final class TcpSock implements CcHost {
   @Override public int sndNxt() { return sndNxt; }
   @Override public long pacingRate() { return pacingRate; }
   @Override public int gsoMaxSize() { return skGsoMaxSize; }
+  @Override public int lsndtime() { return lsndtime; }
 
   /** include/net/tcp.h::tcp_is_cwnd_limited(). */
   @Override public boolean isCwndLimited() {
@@ -1089,7 +1090,7 @@ public final class TcpSock implements CcHost {
     segsOut += c.gsoSegs;
     if (skb.len > 0) {
       // tcp_event_data_sent()
-      if (packetsInFlight() == 0 && cc instanceof Cubic cubic) cubic.onTxStart(lsndtime, now);
+      if (packetsInFlight() == 0) cc.onEvent(this, CaEvent.CA_EVENT_TX_START, now);
       lsndtime = jiffies(now);
       dataSegsOut += c.gsoSegs;
       bytesSent += skb.len;

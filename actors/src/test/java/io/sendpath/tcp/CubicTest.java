@@ -141,4 +141,15 @@ class CubicTest {
     assertThat(conn.ssthresh).isEqualTo(32);
     assertThat(conn.counters.TcpExtTCPHystartTrainDetect).isEqualTo(1);
   }
+
+  @Test
+  void txStartAfterIdle_shiftsEpochByIdleTime() {
+    Cubic cubic = new Cubic();
+    FakeCcHost conn = new FakeCcHost();
+    cubic.init(conn, 0);
+    cubic.epochStart = 5000;
+    conn.lsndtime = 6000;
+    cubic.onEvent(conn, CaEvent.CA_EVENT_TX_START, ms(6500));
+    assertThat(cubic.epochStart).isEqualTo(5500);
+  }
 }

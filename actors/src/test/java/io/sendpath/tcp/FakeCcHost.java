@@ -21,5 +21,7 @@ final class FakeCcHost implements CcHost {
   @Override public long pacingRate() { return pacingRate; }
   @Override public int gsoMaxSize() { return 65536 - 321; }
   @Override public TcpCaState caState() { return caState; }
+  int lsndtime;
+  @Override public int lsndtime() { return lsndtime; }
   @Override public TcpCounters counters() { return counters; }
 }
