@@ -23,5 +23,7 @@ public interface CcHost {
   /** sk->sk_gso_max_size. */
   int gsoMaxSize();
   TcpCaState caState();
+  /** tp->lsndtime: jiffies of the last data transmission (read by CA_EVENT_TX_START). */
+  int lsndtime();
   TcpCounters counters();
 }

@@ -101,15 +101,11 @@ public final class Cubic implements CongestionControl {
     if (HYSTART) hystartReset(conn, now);
   }
 
-  /** tcp_cubic.c::cubictcp_cwnd_event(): shift the epoch over an idle period. */
+  /** tcp_cubic.c::cubictcp_cwnd_event(): shift the epoch over an idle (application-limited) period. */
   @Override public void onEvent(CcHost conn, CaEvent event, long now) {
-    // CA_EVENT_TX_START needs tp->lsndtime; TcpSock passes it through onTxStart().
-  }
-
-  /** cubictcp_cwnd_event(CA_EVENT_TX_START) with tp->lsndtime in jiffies. */
-  public void onTxStart(int lsndtime, long now) {
+    if (event != CaEvent.CA_EVENT_TX_START) return;
     int nowJ = jiffies(now);
-    int delta = nowJ - lsndtime;
+    int delta = nowJ - conn.lsndtime();
     if (epochStart != 0 && delta > 0) {
       epochStart += delta;
       if (epochStart - nowJ > 0) epochStart = nowJ;

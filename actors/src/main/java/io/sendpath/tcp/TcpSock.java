@@ -407,7 +407,8 @@ public final class TcpSock implements CcHost {
       runChain(now);
       return;
     }
-    tcpAck(now, seg, sawTstamp ? opt.tsEcr - cfg.tsOffset() : 0, sawTstamp);
+    // tcp_validate_incoming(): a nonzero TS ecr loses our tsoffset.
+    tcpAck(now, seg, sawTstamp && opt.tsEcr != 0 ? opt.tsEcr - cfg.tsOffset() : 0, sawTstamp);
     if (state == TcpState.TCP_CLOSE) return;
     // Our FIN acknowledged?
     boolean finAcked = sndUna == writeSeq && finQueued;
@@ -542,6 +543,7 @@ public final class TcpSock implements CcHost {
   @Override public int sndNxt() { return sndNxt; }
   @Override public long pacingRate() { return pacingRate; }
   @Override public int gsoMaxSize() { return skGsoMaxSize; }
+  @Override public int lsndtime() { return lsndtime; }
 
   /** include/net/tcp.h::tcp_is_cwnd_limited(). */
   @Override public boolean isCwndLimited() {
@@ -592,7 +594,7 @@ public final class TcpSock implements CcHost {
     if (!wscaleOk) rcvWscale = 0;
     sackOk = cfg.sack() && opt != null && opt.sackOk;
     tsOk = cfg.timestamps() && opt != null && opt.timestamps;
-    int tsEcr = tsOk ? opt.tsEcr - cfg.tsOffset() : 0;
+    int tsEcr = tsOk && opt.tsEcr != 0 ? opt.tsEcr - cfg.tsOffset() : 0;
     // tcp_ack() on the SYN-ACK: the SYN leaves the retransmit queue, with an RTT sample.
     TcpSkb syn = rtxHead;
     long seqRttUs = -1;
@@ -601,6 +603,7 @@ public final class TcpSock implements CcHost {
     rtxUnlinkHead();
     wmemQueued -= syn.truesize();
     packetsOut = retransOut = lostOut = sackedOut = 0;
+    bytesAcked += 1; // tcp_snd_una_update() for the SYN
     sndUna = seg.ackSeq;
     retransmits = 0;
     retransStampMs = 0;
@@ -1087,7 +1090,7 @@ public final class TcpSock implements CcHost {
     segsOut += c.gsoSegs;
     if (skb.len > 0) {
       // tcp_event_data_sent()
-      if (packetsInFlight() == 0 && cc instanceof Cubic cubic) cubic.onTxStart(lsndtime, now);
+      if (packetsInFlight() == 0) cc.onEvent(this, CaEvent.CA_EVENT_TX_START, now);
       lsndtime = jiffies(now);
       dataSegsOut += c.gsoSegs;
       bytesSent += skb.len;
