@@ -15,30 +15,37 @@ public interface Payload {
 
   /**
    * The load generator's payload: byte i of connection c's stream is a pure function of (seed, c,
-   * i), so the peer can check every byte it receives without anything being stored. Aligned 8-byte
-   * word w of the stream is {@code (w + salt) * K} with its high half folded into the low half,
-   * where salt mixes seed and connection (SplitMix64); bytes are taken little-endian. One multiply
-   * per 8 bytes: the NIC builds every frame from it and the peer checks every byte against it.
-   * Neighbouring words, connections and seeds all differ, so a byte delivered at the wrong offset,
-   * to the wrong connection or altered is caught.
+   * i), so the peer can check every byte it receives without anything being stored per
+   * connection. The function is a window onto one random table per seed, {@link #PERIOD} bytes
+   * long (a prime): byte i of connection c is {@code table[(i + salt(seed, c)) mod PERIOD]}.
+   * Producing and checking bytes is then a memory copy or compare. A byte delivered at the wrong
+   * offset (by less than PERIOD, 8 MiB), to the wrong connection, or altered, is caught with
+   * overwhelming probability, since the table is random and the salts differ.
    */
   final class Generated implements Payload {
-    private static final java.lang.invoke.VarHandle LONG_LE =
-        java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
-    private static final long K = 0x9E3779B97F4A7C15L;
+    /** Table length: a prime just above 8 MiB, so no power-of-two shift lines two windows up. */
+    public static final int PERIOD = 8_388_617;
+
+    /** Tables by seed; a run uses one seed, tests a few. Each table is 8 MiB. */
+    private static final java.util.Map<Long, byte[]> TABLES = java.util.Collections.synchronizedMap(
+        new java.util.LinkedHashMap<>(8, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(java.util.Map.Entry<Long, byte[]> eldest) {
+            return size() > 4;
+          }
+        });
 
     private final long seed;
     private final long connection;
-    /** SplitMix64 of (seed, connection): where this connection's word sequence starts. */
-    private final long salt;
+    private final byte[] table;
+    /** Where this connection's stream starts in the table, in [0, PERIOD). */
+    private final int salt;
 
     public Generated(long seed, long connection) {
       this.seed = seed;
       this.connection = connection;
-      long z = seed * 0xBF58476D1CE4E5B9L + connection * 0x94D049BB133111EBL + K;
-      z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-      z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-      this.salt = z ^ (z >>> 31);
+      this.table = TABLES.computeIfAbsent(seed, Generated::makeTable);
+      this.salt = (int) Long.remainderUnsigned(mix(seed * 0xBF58476D1CE4E5B9L + connection * 0x94D049BB133111EBL), PERIOD);
     }
 
     public long seed() {
@@ -51,33 +58,68 @@ public interface Payload {
 
     @Override
     public void copyTo(long streamOffset, byte[] dst, int off, int len) {
-      long pos = streamOffset;
-      int i = 0;
-      // Head: bytes up to the next 8-byte boundary of the stream.
-      while (i < len && (pos & 7) != 0) {
-        dst[off + i++] = byteAt(pos++);
+      int pos = position(streamOffset);
+      while (len > 0) {
+        int n = Math.min(len, PERIOD - pos);
+        System.arraycopy(table, pos, dst, off, n);
+        off += n;
+        len -= n;
+        pos = 0;
       }
-      // Body: whole words, written little-endian 8 bytes at a time.
-      long index = pos >>> 3;
-      while (len - i >= 8) {
-        LONG_LE.set(dst, off + i, word(index++));
-        i += 8;
+    }
+
+    /**
+     * True when src[off..off+len) equals stream bytes [streamOffset, streamOffset+len); otherwise
+     * the index (from 0) of the first differing byte is returned by {@link #mismatch}.
+     */
+    public int mismatch(long streamOffset, byte[] src, int off, int len) {
+      int pos = position(streamOffset);
+      int done = 0;
+      while (done < len) {
+        int n = Math.min(len - done, PERIOD - pos);
+        int m = java.util.Arrays.mismatch(src, off + done, off + done + n, table, pos, pos + n);
+        if (m >= 0) return done + m;
+        done += n;
+        pos = 0;
       }
-      pos = index << 3;
-      // Tail.
-      while (i < len) {
-        dst[off + i++] = byteAt(pos++);
-      }
+      return -1;
     }
 
     /** The byte at one stream offset; for checks that look at single bytes. */
     public byte byteAt(long streamOffset) {
-      return (byte) (word(streamOffset >>> 3) >>> (8 * (streamOffset & 7)));
+      return table[position(streamOffset)];
     }
 
-    private long word(long index) {
-      long z = (index + salt) * K;
-      return z ^ (z >>> 32);
+    /** Table position of stream offset 0 (for tests that must cross the table's end). */
+    int salt() {
+      return salt;
+    }
+
+    private int position(long streamOffset) {
+      return (int) Long.remainderUnsigned(streamOffset + salt, PERIOD);
+    }
+
+    private static long mix(long z) {
+      z += 0x9E3779B97F4A7C15L;
+      z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+      z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+      return z ^ (z >>> 31);
+    }
+
+    /** PERIOD bytes of SplitMix64 output seeded by 'seed'. */
+    private static byte[] makeTable(long seed) {
+      byte[] t = new byte[PERIOD];
+      long state = seed;
+      int i = 0;
+      while (i < PERIOD) {
+        state += 0x9E3779B97F4A7C15L;
+        long z = state;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        z ^= z >>> 31;
+        for (int k = 0; k < 8 && i < PERIOD; k++, z >>>= 8) t[i++] = (byte) z;
+      }
+      return t;
     }
 
     @Override

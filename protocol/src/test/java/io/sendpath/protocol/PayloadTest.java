@@ -26,6 +26,21 @@ class PayloadTest {
     }
   }
 
+  /** Reads that cross the end of the table wrap around to its start. */
+  @ParameterizedTest
+  @ValueSource(ints = {1, 7, 1500, 65536})
+  void copyTo_acrossTheTableEnd_wraps(int len) {
+    Payload.Generated p = new Payload.Generated(5, 3);
+    // the stream offset whose table position lies len/2 bytes before the table's end
+    long start = Math.floorMod(Payload.Generated.PERIOD - (len + 1) / 2 - p.salt(), Payload.Generated.PERIOD);
+    byte[] dst = new byte[len + 2];
+    p.copyTo(start, dst, 1, len);
+    for (int i = 0; i < len; i++) assertThat(dst[1 + i]).isEqualTo(p.byteAt(start + i));
+    assertThat(p.mismatch(start, dst, 1, len)).isEqualTo(-1);
+    dst[1 + len / 2] ^= 1;
+    assertThat(p.mismatch(start, dst, 1, len)).isEqualTo(len / 2);
+  }
+
   @ParameterizedTest
   @ValueSource(longs = {0, 1, 99})
   void differentConnections_differentBytes(long conn) {
