@@ -121,11 +121,18 @@ public final class RunMonitor {
     return peersLeft.get();
   }
 
+  /**
+   * After the workload, the run goes on this long so that what is still under way below TCP (TX
+   * completions, a slow completion fault, frames on the wire) settles before the end-of-run checks;
+   * long timers (TIME_WAIT, neighbour aging) lie beyond it and do not run.
+   */
+  public static final long DRAIN_NS = 2_000_000_000L;
+
   private void finish() {
     synchronized (this) {
       if (workloadDoneAt >= 0) return;
       workloadDoneAt = clock.now();
     }
-    clock.stop();
+    clock.setHorizon(workloadDoneAt + DRAIN_NS);
   }
 }
