@@ -139,4 +139,21 @@ class FaultPlanParserTest {
     Path plan = tmp.resolve("nope.conf");
     assertThatThrownBy(() -> Scenario.load(null, List.of(), plan)).hasMessage(plan + ": no such scenario file");
   }
+
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"link-flap.conf", "lossy-wire.conf", "peer-trouble.conf", "host-trouble.conf"})
+  void examplePlans_loadWithTheExampleScenario(String plan) throws Exception {
+    Path dir = examplesDir();
+    FaultPlan p = Scenario.load(dir.resolve("small.conf"), List.of(), dir.resolve(plan)).runConfig().faults();
+    assertThat(p.faults()).isNotEmpty();
+  }
+
+  /** examples/faults/ at the top of the repository (tests run in launcher/). */
+  static Path examplesDir() {
+    Path here = Path.of("").toAbsolutePath();
+    for (Path p = here; p != null; p = p.getParent()) {
+      if (Files.isDirectory(p.resolve("examples/faults"))) return p.resolve("examples/faults");
+    }
+    throw new IllegalStateException("examples/faults not found above " + here);
+  }
 }
