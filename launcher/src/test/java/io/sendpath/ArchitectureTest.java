@@ -43,9 +43,10 @@ class ArchitectureTest {
   static final String LAUNCHER = "io.sendpath.launcher..";
 
   /** Packages of the actors module: the shells, the pure cores above the NIC, the far end. */
-  static final String[] ACTORS_MODULE = {ACTORS, TCP, IP, NEIGH, QDISC, PEER};
+  static final String FAULT = "io.sendpath.fault..";
+  static final String[] ACTORS_MODULE = {ACTORS, TCP, IP, NEIGH, QDISC, PEER, FAULT};
   /** Pure cores: plain Java, time as a parameter. */
-  static final String[] CORES = {TCP, IP, NEIGH, QDISC, "io.sendpath.peer.core..", "io.sendpath.nic.core.."};
+  static final String[] CORES = {TCP, IP, NEIGH, QDISC, FAULT, "io.sendpath.peer.core..", "io.sendpath.nic.core.."};
 
   static final ArchRule PROTOCOL_DEPENDS_ON_NO_LAYER = noClasses()
       .that().resideInAnyPackage(PROTOCOL, SIM)

@@ -1,5 +1,11 @@
 package io.sendpath.actors;
 
+import io.sendpath.actors.fault.DeviceTamperActor;
+import io.sendpath.actors.fault.FaultWiring;
+import io.sendpath.actors.fault.QdiscFaultActor;
+import io.sendpath.actors.fault.WireFaultActor;
+import io.sendpath.fault.Fault;
+import io.sendpath.fault.FaultKind;
 import io.sendpath.ip.Fib;
 import io.sendpath.neigh.NeighTable;
 import io.sendpath.nic.NicActor;
@@ -80,8 +86,8 @@ public final class Host {
 
   /** A host with sockets: IP on top of the shared lower layers. */
   public static Host sender(ActorContext<?> ctx, VirtualClock clock, String name, int addr, long mac, Sysctls sysctls,
-      Link link, long seed, CountDownLatch ready) {
-    Host h = lower(ctx, clock, name, addr, mac, sysctls, link, seed, ready);
+      Link link, long seed, CountDownLatch ready, FaultWiring faults) {
+    Host h = lower(ctx, clock, name, addr, mac, sysctls, link, seed, ready, faults);
     h.top = ctx.spawn(IpActor.create(clock, h.fib, sysctls, seed, h.neigh, a -> { h.ipActor = a; ready.countDown(); }), name + "-ip");
     return h;
   }
@@ -89,8 +95,8 @@ public final class Host {
   /** The far end: the peer's IP and TCP in one actor on top of the same lower layers. */
   public static Host peer(ActorContext<?> ctx, VirtualClock clock, String name, int addr, long mac, Sysctls sysctls,
       Link link, long seed, RunMonitor monitor, BiFunction<FlowKey, Long, Payload> expected,
-      java.util.function.ToLongFunction<FlowKey> connOf, CountDownLatch ready, Consumer<PeerActor> onPeer) {
-    Host h = lower(ctx, clock, name, addr, mac, sysctls, link, seed, ready);
+      java.util.function.ToLongFunction<FlowKey> connOf, CountDownLatch ready, Consumer<PeerActor> onPeer, FaultWiring faults) {
+    Host h = lower(ctx, clock, name, addr, mac, sysctls, link, seed, ready, faults);
     PeerConfig pcfg = PeerConfig.builder().sysctls(sysctls).mtu(link.mtu()).seed(seed).build();
     h.top = ctx.spawn(PeerActor.create(clock, h.fib, sysctls, seed, h.neigh, monitor, connOf,
         out -> new PeerListener(addr, -1, 4096, flow -> expected.apply(flow, seed), pcfg, out), onPeer), name + "-tcp");
@@ -98,22 +104,31 @@ public final class Host {
   }
 
   private static Host lower(ActorContext<?> ctx, VirtualClock clock, String name, int addr, long mac, Sysctls sysctls,
-      Link link, long seed, CountDownLatch ready) {
+      Link link, long seed, CountDownLatch ready, FaultWiring faults) {
     Fib fib = new Fib();
-    // The hosts share one /24; a default route through .254 stands for the rest of the world.
-    fib.addRoute(addr & 0xFFFFFF00, 24, 0, 1, addr, 0);
-    fib.addRoute(0, 0, (addr & 0xFFFFFF00) | 254, 1, addr, 0);
+    routes(fib, addr, true);
     Host h = new Host(name, addr, mac, fib);
     h.system = ctx.getSystem();
     NicConfig nicCfg = new NicConfig(mac, link.rateBps(), link.txRing(), link.tso(), link.txCsumOffload(), false, link.mtu(), 0);
     @SuppressWarnings("unchecked")
     ActorRef<AfOps.Command>[] up = new ActorRef[1];
     h.nic = ctx.spawn(NicActor.create(clock, nicCfg, frame -> clock.tell(up[0], new AfOps.IpRcv(frame))), name + "-nic");
-    h.devQueue = ctx.spawn(DeviceQueueActor.create(clock, h.nic,
+    // A test double for a broken driver sits between the device queue and the NIC (tests only).
+    ActorRef<NetDeviceOps.Command> driver = h.nic;
+    @SuppressWarnings("unchecked")
+    ActorRef<DevQueueOps.Command>[] devQueueRef = new ActorRef[1];
+    if ("sender".equals(name) && faults.senderDevice() != null)
+      driver = ctx.spawn(DeviceTamperActor.create(clock, h.nic, devQueueRef, faults.senderDevice()), name + "-driver-double");
+    h.devQueue = ctx.spawn(DeviceQueueActor.create(clock, driver,
         out -> new NetdevQueue(clock.now(), qdiscFor(sysctls), link.txRing(), out), a -> { h.devQueueActor = a; ready.countDown(); }), name + "-devq");
     h.nic.tell(new NicActor.AttachDevQueue(h.devQueue));
+    devQueueRef[0] = h.devQueue;
+    // qdisc-drop faults wrap dev_queue_xmit between the neighbour layer and the device queue.
+    ActorRef<DevQueueOps.Command> xmitEntry = h.devQueue;
+    if (faults.plan().has(FaultKind.QDISC_DROP, name))
+      xmitEntry = ctx.spawn(QdiscFaultActor.create(clock, h.devQueue, faults.plan().of(FaultKind.QDISC_DROP, name), seed, faults.log()), name + "-qdisc-fault");
     Random neighRandom = new Random(seed ^ mac);
-    h.neigh = ctx.spawn(NeighbourActor.create(clock, h.devQueue,
+    h.neigh = ctx.spawn(NeighbourActor.create(clock, xmitEntry,
         out -> new NeighTable(clock.now(), addr, mac, sysctls, neighRandom, out), a -> { h.neighActor = a; ready.countDown(); }), name + "-neigh");
     // The receive path goes to whatever sits on top (IpActor or PeerActor), known once it is spawned.
     h.upHolder = up;
@@ -122,6 +137,20 @@ public final class Host {
 
   private ActorRef<AfOps.Command>[] upHolder;
 
+  /**
+   * The routes of a host on the shared /24 (up), or none (the route-remove fault): the subnet
+   * route and a default route through .254 standing for the rest of the world.
+   */
+  public static void routes(Fib fib, int addr, boolean up) {
+    if (up) {
+      fib.addRoute(addr & 0xFFFFFF00, 24, 0, 1, addr, 0);
+      fib.addRoute(0, 0, (addr & 0xFFFFFF00) | 254, 1, addr, 0);
+    } else {
+      fib.removeRoute(addr & 0xFFFFFF00, 24);
+      fib.removeRoute(0, 0);
+    }
+  }
+
   /** The root qdisc named by net.core.default_qdisc, limited by txqueuelen (1000). */
   static Qdisc qdiscFor(Sysctls sysctls) {
     int txqueuelen = 1000;
@@ -129,15 +158,28 @@ public final class Host {
   }
 
   /** Plugs a cable between two hosts' NICs, one WireActor per direction. Call once, before the clock starts. */
-  public static void connect(ActorContext<?> ctx, VirtualClock clock, Host a, Host b, Link link, FrameSink sink) {
+  public static void connect(ActorContext<?> ctx, VirtualClock clock, Host a, Host b, Link link, FrameSink sink,
+      FaultWiring faults) {
     a.upHolder[0] = a.top;
     b.upHolder[0] = b.top;
+    // Wire faults wrap the far end of each direction (a is the sender, b the peer).
+    ActorRef<NetDeviceOps.Command> toB = wireEnd(ctx, clock, b, faults, Fault.Direction.TO_PEER, a.name + "-to-" + b.name);
+    ActorRef<NetDeviceOps.Command> toA = wireEnd(ctx, clock, a, faults, Fault.Direction.TO_SENDER, b.name + "-to-" + a.name);
     ActorRef<io.sendpath.protocol.ops.WireOps.Command> ab =
-        ctx.spawn(WireActor.create(clock, b.nic, link.delayNs(), sink), a.name + "-to-" + b.name);
+        ctx.spawn(WireActor.create(clock, toB, link.delayNs(), sink), a.name + "-to-" + b.name);
     ActorRef<io.sendpath.protocol.ops.WireOps.Command> ba =
-        ctx.spawn(WireActor.create(clock, a.nic, link.delayNs(), sink), b.name + "-to-" + a.name);
+        ctx.spawn(WireActor.create(clock, toA, link.delayNs(), sink), b.name + "-to-" + a.name);
     a.nic.tell(new NicActor.AttachWire(ab));
     b.nic.tell(new NicActor.AttachWire(ba));
+  }
+
+  /** The receiving NIC of one direction, or a WireFaultActor in front of it when faults act there. */
+  private static ActorRef<NetDeviceOps.Command> wireEnd(ActorContext<?> ctx, VirtualClock clock, Host to, FaultWiring faults,
+      Fault.Direction d, String name) {
+    io.sendpath.fault.WireFaults wf = faults.wireFaults(d);
+    WireFaultActor.FrameTamper tamper = faults.tamper(d);
+    if (wf == null && tamper == null) return to.nic;
+    return ctx.spawn(WireFaultActor.create(clock, to.nic, wf, tamper), name + "-faults");
   }
 
   /** NIC counters, asked once the clock has stopped. */

@@ -33,7 +33,11 @@ public final class IpActor extends SimActor<AfOps.Command> implements Ipv4Output
   /** inet_hash(): segments of 'flowAsReceived' (peer → us) go to 'sock'. */
   public record InetHash(FlowKey flowAsReceived, ActorRef<TcpProt.Command> sock) implements AfOps.Command {}
 
+  /** Fault hook (DESIGN §5): change this host's FIB, as `ip route del/add` would (route-remove fault). */
+  public record FibChange(java.util.function.Consumer<Fib> change) implements AfOps.Command {}
+
   private final Ipv4Output output;
+  private final Fib fib;
   private final InetHashTable<ActorRef<TcpProt.Command>> established = new InetHashTable<>();
   private final ActorRef<NeighOps.Command> neigh;
   /** inet_sock per connection: its cached dst (sk_dst_cache) and IP ID counter (inet_id). */
@@ -56,6 +60,7 @@ public final class IpActor extends SimActor<AfOps.Command> implements Ipv4Output
       ActorRef<NeighOps.Command> neigh) {
     super(ctx, clock);
     this.output = new Ipv4Output(fib, sysctls, this);
+    this.fib = fib;
     this.seed = seed;
     this.neigh = neigh;
   }
@@ -72,7 +77,13 @@ public final class IpActor extends SimActor<AfOps.Command> implements Ipv4Output
         .onMessage(AfOps.QueueXmit.class, this::onQueueXmit)
         .onMessage(AfOps.IpRcv.class, this::onIpRcv)
         .onMessage(InetHash.class, this::onInetHash)
+        .onMessage(FibChange.class, this::onFibChange)
         .build();
+  }
+
+  private Behavior<AfOps.Command> onFibChange(FibChange msg) {
+    msg.change().accept(fib);
+    return this;
   }
 
   private Behavior<AfOps.Command> onInetHash(InetHash msg) {

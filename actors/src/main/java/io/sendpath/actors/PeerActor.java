@@ -36,6 +36,17 @@ public final class PeerActor extends SimActor<AfOps.Command> implements PeerOutp
 
   private record Tick(long at) implements AfOps.Command {}
 
+  /** Fault hook (DESIGN §5): the peer application stops (false) or resumes (true) reading; flow null = every connection. */
+  public record SetReading(FlowKey senderView, boolean on) implements AfOps.Command {}
+
+  /** Fault hook: the peer application aborts a connection (RST); flow null = every connection. */
+  public record Abort(FlowKey senderView) implements AfOps.Command {}
+
+  /** Fault hook: change the peer host's FIB (route-remove fault on the peer). */
+  public record FibChange(java.util.function.Consumer<Fib> change) implements AfOps.Command {}
+
+  private final Fib fib;
+
   private final PeerListener core;
   private final Ipv4Output output;
   /** inet_sock of each peer connection (route cache, IP ID), by flow as the peer sends it. */
@@ -63,6 +74,7 @@ public final class PeerActor extends SimActor<AfOps.Command> implements PeerOutp
       Function<PeerOutput, PeerListener> coreFactory) {
     super(ctx, clock);
     this.connOf = connOf;
+    this.fib = fib;
     this.output = new Ipv4Output(fib, sysctls, this);
     this.seed = seed;
     this.neigh = neigh;
@@ -80,6 +92,9 @@ public final class PeerActor extends SimActor<AfOps.Command> implements PeerOutp
     return newReceiveBuilder()
         .onMessage(AfOps.IpRcv.class, this::onIpRcv)
         .onMessage(Tick.class, this::onTick)
+        .onMessage(SetReading.class, this::onSetReading)
+        .onMessage(Abort.class, this::onAbort)
+        .onMessage(FibChange.class, this::onFibChange)
         .build();
   }
 
@@ -106,6 +121,35 @@ public final class PeerActor extends SimActor<AfOps.Command> implements PeerOutp
     if (core.nextTimerAt() <= now) core.onTimer(now);
     wakeup.arm(core.nextTimerAt());
     return this;
+  }
+
+  private Behavior<AfOps.Command> onSetReading(SetReading msg) {
+    long now = clock.now();
+    for (FlowKey f : targets(msg.senderView())) core.setReading(now, f, msg.on());
+    wakeup.arm(core.nextTimerAt());
+    return this;
+  }
+
+  private Behavior<AfOps.Command> onAbort(Abort msg) {
+    long now = clock.now();
+    for (FlowKey f : targets(msg.senderView())) core.abort(now, f);
+    wakeup.arm(core.nextTimerAt());
+    return this;
+  }
+
+  private Behavior<AfOps.Command> onFibChange(FibChange msg) {
+    msg.change().accept(fib);
+    return this;
+  }
+
+  /** The flow named, or every live connection's flow (sender's view), in connection order. */
+  private java.util.List<FlowKey> targets(FlowKey senderView) {
+    if (senderView != null) return java.util.List.of(senderView);
+    java.util.List<PeerSock> socks = new java.util.ArrayList<>(core.sockets());
+    socks.sort(java.util.Comparator.comparingLong(PeerSock::connId));
+    java.util.List<FlowKey> flows = new java.util.ArrayList<>(socks.size());
+    for (PeerSock s : socks) flows.add(s.flow().reverse());
+    return flows;
   }
 
   public long rxChecksumErrors() { return rxChecksumErrors; }
@@ -143,6 +187,6 @@ public final class PeerActor extends SimActor<AfOps.Command> implements PeerOutp
 
   @Override
   public void stateChange(PeerSock sock, PeerState from, PeerState to) {
-    if (to == PeerState.CLOSED && from != PeerState.CLOSED) monitor.peerClosed();
+    if (to == PeerState.CLOSED && from != PeerState.CLOSED) monitor.peerClosed(sock.connId());
   }
 }

@@ -20,9 +20,25 @@ public final class RunMonitor {
   /** First stream offset whose byte differed from the payload function, per connection; -1 when none. */
   private final long[] firstPayloadError;
   private volatile long workloadDoneAt = -1;
+  /** Connection number of a flow as the sender sends it; -1 when it is not one of the run's. */
+  private final java.util.function.ToLongFunction<io.sendpath.protocol.FlowKey> connOf;
+  /** Per connection: its sender failed with an error (its peer side may never close, e.g. after ETIMEDOUT). */
+  private final boolean[] senderFailed;
+  /** Per connection: its peer socket reached CLOSED. */
+  private final boolean[] peerDone;
+  /** Peer connections still awaited: neither closed nor belonging to a failed sender. Guarded by this. */
+  private int peersAwaited;
 
   public RunMonitor(VirtualClock clock, int connections) {
+    this(clock, connections, flow -> -1);
+  }
+
+  public RunMonitor(VirtualClock clock, int connections, java.util.function.ToLongFunction<io.sendpath.protocol.FlowKey> connOf) {
     this.clock = clock;
+    this.connOf = connOf;
+    this.senderFailed = new boolean[connections];
+    this.peerDone = new boolean[connections];
+    this.peersAwaited = connections;
     this.sendersLeft = new AtomicInteger(connections);
     this.peersLeft = new AtomicInteger(connections);
     this.deliveredPerConn = new long[connections];
@@ -34,8 +50,40 @@ public final class RunMonitor {
     if (sendersLeft.decrementAndGet() == 0 && peersLeft.get() == 0) finish();
   }
 
+  /**
+   * The application of the connection sending 'flow' is done; errno != 0 when it failed. The run
+   * then no longer waits for that connection's peer socket to close (after ETIMEDOUT or
+   * EHOSTUNREACH nothing would ever close it).
+   */
+  public void senderFinished(io.sendpath.protocol.FlowKey flow, int errno) {
+    long conn = connOf.applyAsLong(flow);
+    boolean done;
+    synchronized (this) {
+      if (errno != 0 && conn >= 0 && !senderFailed[(int) conn]) {
+        senderFailed[(int) conn] = true;
+        if (!peerDone[(int) conn]) peersAwaited--;
+      }
+      done = sendersLeft.decrementAndGet() == 0 && (peersLeft.get() == 0 || peersAwaited == 0);
+    }
+    if (done) finish();
+  }
+
   public void peerClosed() {
     if (peersLeft.decrementAndGet() == 0 && sendersLeft.get() == 0) finish();
+  }
+
+  /** The peer socket of connection 'conn' reached CLOSED. */
+  public void peerClosed(long conn) {
+    boolean done;
+    synchronized (this) {
+      if (conn >= 0 && conn < peerDone.length && !peerDone[(int) conn]) {
+        peerDone[(int) conn] = true;
+        if (!senderFailed[(int) conn]) peersAwaited--;
+      }
+      done = peersLeft.decrementAndGet() == 0 && sendersLeft.get() == 0
+          || sendersLeft.get() == 0 && peersAwaited == 0;
+    }
+    if (done) finish();
   }
 
   /** The peer delivered 'bytes' more in-order bytes of connection 'conn' (-1: not one of ours). */
@@ -73,8 +121,18 @@ public final class RunMonitor {
     return peersLeft.get();
   }
 
+  /**
+   * After the workload, the run goes on this long so that what is still under way below TCP (TX
+   * completions, a slow completion fault, frames on the wire) settles before the end-of-run checks;
+   * long timers (TIME_WAIT, neighbour aging) lie beyond it and do not run.
+   */
+  public static final long DRAIN_NS = 2_000_000_000L;
+
   private void finish() {
-    workloadDoneAt = clock.now();
-    clock.stop();
+    synchronized (this) {
+      if (workloadDoneAt >= 0) return;
+      workloadDoneAt = clock.now();
+    }
+    clock.setHorizon(workloadDoneAt + DRAIN_NS);
   }
 }

@@ -29,6 +29,8 @@ public final class SocketActor extends SimActor<SockEvent> {
 
   private final ActorRef<TcpProt.Command> tcp;
   private final RunMonitor monitor;
+  /** The connection's flow as this host sends it; names it to the run monitor. */
+  private FlowKey flow;
   private final long bytesTotal;
   private final int writeSize;
   /** Bytes the socket accepted so far (sum of SendResult). Never exceeds bytesTotal. */
@@ -59,6 +61,7 @@ public final class SocketActor extends SimActor<SockEvent> {
           TcpConnectionActor.create(clock, ip, ctx.getSelf(), coreFactory, onConnCreate));
       clock.tell(ip, new IpActor.InetHash(flow.reverse(), tcp));
       SocketActor actor = new SocketActor(ctx, clock, tcp, monitor, bytesTotal, writeSize);
+      actor.flow = flow;
       onCreate.accept(actor);
       return actor;
     });
@@ -144,7 +147,7 @@ public final class SocketActor extends SimActor<SockEvent> {
     if (finished) return;
     finished = true;
     finishNs = clock.now();
-    monitor.senderFinished();
+    monitor.senderFinished(flow, error);
   }
 
   public long bytesAccepted() { return bytesAccepted; }

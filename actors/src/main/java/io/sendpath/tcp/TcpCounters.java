@@ -17,6 +17,8 @@ public final class TcpCounters {
   public long TcpExtTCPAutoCorking;
   public long TcpExtTCPRenoRecovery;
   public long TcpExtTCPRetransFail;
+  /** LINUX_MIB_TCPWINPROBE: zero-window probes sent (tcp_xmit_probe_skb from the probe timer). */
+  public long TcpExtTCPWinProbe;
   public long TcpExtTCPHystartTrainDetect;
   public long TcpExtTCPHystartTrainCwnd;
   public long TcpExtTCPHystartDelayDetect;
@@ -31,6 +33,7 @@ public final class TcpCounters {
     sum.TcpRetransSegs += TcpRetransSegs;
     sum.TcpEstabResets += TcpEstabResets;
     sum.TcpOutRsts += TcpOutRsts;
+    sum.TcpExtTCPWinProbe += TcpExtTCPWinProbe;
     sum.TcpExtTCPTimeouts += TcpExtTCPTimeouts;
     sum.TcpExtTCPFastRetrans += TcpExtTCPFastRetrans;
     sum.TcpExtTCPSlowStartRetrans += TcpExtTCPSlowStartRetrans;

@@ -237,6 +237,8 @@ public final class TcpSock implements CcHost {
   private long timeWaitAt = Long.MAX_VALUE;
   /** ICSK_TIME_PROBE0: data queued, nothing in flight, nothing could be sent (tcp_check_probe_timer). */
   private long probeTimerAt = Long.MAX_VALUE;
+  /** icsk_backoff of the zero-window probe timer: probes sent into a closed window since data last went out (0..tcp_retries2). */
+  private int probes0Backoff;
 
   // ---- the transmit handshake ----
   /** P_*: what was handed down and awaits xmitResult; P_NONE when nothing is pending. */
@@ -512,9 +514,21 @@ public final class TcpSock implements CcHost {
       probeTimerAt = Long.MAX_VALUE;
       // tcp_probe_timer() → tcp_send_probe0() → tcp_write_wakeup(): send what the window allows.
       if (packetsOut == 0 && writeHead != null && !state.isFinal()) {
-        chain |= CHAIN_PUSH;
-        chainNonagle = TCP_NAGLE_PUSH;
-        runChain(now);
+        if (Seq.before(writeHead.seq, wndEnd())) {
+          probes0Backoff = 0;
+          chain |= CHAIN_PUSH;
+          chainNonagle = TCP_NAGLE_PUSH;
+          runChain(now);
+        } else {
+          // The window is closed: tcp_xmit_probe_skb() sends an ACK from snd_una - 1, which the
+          // receiver answers with its current window; tcp_send_probe0() backs off the next probe
+          // (tcp_probe0_when(): max(rto, TCP_RTO_MIN) << backoff, at most TCP_RTO_MAX).
+          if (probes0Backoff < cfg.retries2()) probes0Backoff++;
+          long base = Math.max(rtoNs, TCP_RTO_MIN_NS);
+          probeTimerAt = now + Math.min(base << Math.min(probes0Backoff, 20), TCP_RTO_MAX_NS);
+          counters.TcpExtTCPWinProbe++;
+          sendAck(now, sndUna - 1);
+        }
       }
     }
   }
@@ -1103,10 +1117,15 @@ public final class TcpSock implements CcHost {
 
   /** A pure ACK (net/ipv4/tcp_output.c::__tcp_send_ack()). */
   private void sendAck(long now) {
+    sendAck(now, sndNxt);
+  }
+
+  /** A pure ACK from 'seq' (snd_nxt, or snd_una - 1 for a zero-window probe). */
+  private void sendAck(long now, int seq) {
     SkBuff c = new SkBuff();
     c.flow = flow;
     c.connId = connId;
-    c.seq = sndNxt;
+    c.seq = seq;
     c.ackSeq = rcvNxt;
     c.tcpFlags = TcpFlags.ACK;
     c.window = windowField(false);

@@ -53,6 +53,18 @@ final class ResultsWriter {
     m.put("eventsDelivered", r.eventsDelivered());
     m.put("invariantViolations", r.invariantViolations() == null ? List.of() : r.invariantViolations());
     m.put("counters", orderedCounters(r.counters()));
+    if (r.faults() != null && !r.faults().isEmpty()) {
+      m.put("faults", r.faults());
+      List<Map<String, Object>> timeline = new java.util.ArrayList<>();
+      for (io.sendpath.fault.FaultLog.Event e : r.faultTimeline()) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("t_ns", e.timeNs());
+        line.put("fault", e.fault());
+        line.put("what", e.what());
+        timeline.add(line);
+      }
+      m.put("faultTimeline", timeline);
+    }
     m.put("seed", scenario.runConfig().seed());
     m.put("scenarioFile", scenario.source());
     m.put("scenario", scenario.effectiveSettings());

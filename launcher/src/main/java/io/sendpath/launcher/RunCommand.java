@@ -39,7 +39,7 @@ import picocli.CommandLine.Spec;
         "",
         "Scenario keys: connections, bytes-per-connection, write-size, link.rate, link.delay, link.mtu, "
             + "start-jitter, seed, nic.tx-ring, nic.tso, nic.tx-checksum-offload, threads, max-simulated-time, "
-            + "sysctl.<name> (tcp_wmem, tcp_limit_output_bytes, ...).",
+            + "sysctl.<name> (tcp_wmem, tcp_limit_output_bytes, ...), faults = [ {kind = ..., at, for, every, ...} ].",
         "",
         "Results in DIR: summary.json, connections.jsonl, and frames.pcap with --pcap. DIR may already "
             + "exist: these files are then overwritten; any other file in it is left alone.",
@@ -69,6 +69,10 @@ final class RunCommand implements Callable<Integer> {
 
   @Option(names = "--threads", paramLabel = "N", description = "Pekko worker threads (overrides 'threads'; 1 keeps runs byte-identical).")
   private String threads;
+
+  @Option(names = "--faults", paramLabel = "PLAN.conf",
+      description = "Fault plan file (faults = [...]); replaces the scenario's faults. Samples in examples/faults/.")
+  private Path faultsFile;
 
   @Option(names = "--out", paramLabel = "DIR", description = "Results folder (default: results/<yyyyMMdd-HHmmss>); created if missing.")
   private Path out;
@@ -102,7 +106,7 @@ final class RunCommand implements Callable<Integer> {
 
     Scenario scenario;
     try {
-      scenario = Scenario.load(scenarioFile, settings());
+      scenario = Scenario.load(scenarioFile, settings(), faultsFile);
     } catch (ScenarioException e) {
       stderr.println("sendpath: " + e.getMessage());
       stderr.flush();

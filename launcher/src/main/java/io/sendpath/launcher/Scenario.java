@@ -12,6 +12,7 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
 import io.sendpath.actors.run.RunConfig;
+import io.sendpath.fault.FaultPlan;
 import io.sendpath.protocol.Sysctls;
 import java.io.File;
 import java.io.IOException;
@@ -101,6 +102,14 @@ public final class Scenario {
 
   /** Loads the embedded default, then file (when not null), then settings in order; validates all. */
   public static Scenario load(Path file, List<Setting> settings) throws ScenarioException {
+    return load(file, settings, null);
+  }
+
+  /**
+   * As {@link #load(Path, List)}, then, when faultsFile is not null, its {@code faults = [...]}
+   * replaces the scenario's fault plan (the file may hold no other key).
+   */
+  public static Scenario load(Path file, List<Setting> settings, Path faultsFile) throws ScenarioException {
     Config defaults = embeddedDefault();
     Config user = ConfigFactory.empty();
     String source = DEFAULT_RESOURCE + " (embedded)";
@@ -123,7 +132,18 @@ public final class Scenario {
     } catch (ConfigException e) {
       throw new ScenarioException(hoconProblem(e, source));
     }
-    return validate(merged, source);
+    Config faults = null;
+    if (faultsFile != null) {
+      faults = parseFile(faultsFile);
+      for (Map.Entry<String, ConfigValue> e : sortedEntries(faults)) {
+        if (!e.getKey().equals(FaultPlanParser.KEY)) {
+          throw new ScenarioException(where(e.getValue().origin()) + ": " + e.getKey()
+              + ": unknown key in a fault plan file (it holds only faults = [...])");
+        }
+      }
+      if (!faults.hasPath(FaultPlanParser.KEY)) throw new ScenarioException(faultsFile + ": no faults = [...] in the fault plan file");
+    }
+    return validate(merged, source, faults);
   }
 
   private static Config embeddedDefault() {
@@ -196,7 +216,7 @@ public final class Scenario {
   // ---------------------------------------------------------------------------------------------
   // validation
 
-  private static Scenario validate(Config merged, String source) throws ScenarioException {
+  private static Scenario validate(Config merged, String source, Config faultsFile) throws ScenarioException {
     checkKeys(merged);
     int connections = (int) integer(merged, "connections", 1, Integer.MAX_VALUE);
     long bytesPerConnection = size(merged, "bytes-per-connection", 0, Long.MAX_VALUE);
@@ -234,8 +254,9 @@ public final class Scenario {
       }
     }
 
+    FaultPlan plan = FaultPlanParser.parse(faultsFile != null ? faultsFile : merged, connections);
     RunConfig cfg = new RunConfig(connections, bytesPerConnection, writeSize, linkRate, linkDelay, mtu,
-        startJitter, seed, txRing, tso, txCsum, threads, maxSimulated, sysctls);
+        startJitter, seed, txRing, tso, txCsum, threads, maxSimulated, sysctls, plan);
     return new Scenario(cfg, effectiveOf(cfg), source);
   }
 
@@ -244,7 +265,7 @@ public final class Scenario {
     for (Map.Entry<String, ConfigValue> e : sortedEntries(merged)) {
       String key = e.getKey();
       ConfigValue v = e.getValue();
-      if (KEYS.contains(key)) continue;
+      if (KEYS.contains(key) || key.equals(FaultPlanParser.KEY)) continue;
       if (key.startsWith(SYSCTL)) {
         String name = key.substring(SYSCTL.length());
         if (Sysctls.isKnown(name)) continue;
@@ -464,6 +485,7 @@ public final class Scenario {
       sysctl.put(e.getKey(), sysctlJson(e.getValue()));
     }
     root.put("sysctl", sysctl);
+    if (!cfg.faults().isEmpty()) root.put(FaultPlanParser.KEY, FaultPlanParser.effective(cfg.faults()));
     return Collections.unmodifiableMap(root);
   }
 

@@ -49,6 +49,15 @@ public final class NicActor extends SimActor<NetDeviceOps.Command> {
   /** Snapshot of the counters, from outside the simulation. */
   public record GetCounters(ActorRef<NicCounters> replyTo) implements NetDeviceOps.Command, SimActor.Uncounted {}
 
+  /** Fault hook (DESIGN §5): netif_carrier_on / netif_carrier_off, as when the cable is pulled or put back. */
+  public record SetCarrier(boolean on) implements NetDeviceOps.Command {}
+
+  /** Fault hook: the TX ring stalls (no completion is reaped) while on; reaping resumes when it ends. */
+  public record SetTxStall(boolean on) implements NetDeviceOps.Command {}
+
+  /** Fault hook: delay from last bit out to TX completion for skbs posted from now on (0: normal). */
+  public record SetCompletionDelay(long ns) implements NetDeviceOps.Command {}
+
   /** The TX completion interrupt, scheduled for each distinct completion instant. */
   private enum TxCompletionIrq implements NetDeviceOps.Command { INSTANCE }
 
@@ -57,6 +66,8 @@ public final class NicActor extends SimActor<NetDeviceOps.Command> {
   private final Effects effects = new Effects();
   /** The TX side of the cable; null until attached. */
   private ActorRef<WireOps.Command> wire;
+  /** True while a TX-ring-stall fault holds completions back; a completion interrupt then waits. */
+  private boolean txStalled;
   /** Who hears about completions; null until attached (completions are then only freed). */
   private ActorRef<DevQueueOps.Command> devQueue;
 
@@ -84,6 +95,9 @@ public final class NicActor extends SimActor<NetDeviceOps.Command> {
         .onMessage(AttachWire.class, this::onAttachWire)
         .onMessage(AttachDevQueue.class, this::onAttachDevQueue)
         .onMessage(GetCounters.class, this::onGetCounters)
+        .onMessage(SetCarrier.class, this::onSetCarrier)
+        .onMessage(SetTxStall.class, this::onSetTxStall)
+        .onMessage(SetCompletionDelay.class, this::onSetCompletionDelay)
         .build();
   }
 
@@ -93,6 +107,7 @@ public final class NicActor extends SimActor<NetDeviceOps.Command> {
   }
 
   private Behavior<NetDeviceOps.Command> onTxCompletion(TxCompletionIrq msg) {
+    if (txStalled) return this; // reaped when the stall ends
     core.txCompletionIrq(clock.now(), effects);
     return this;
   }
@@ -105,6 +120,22 @@ public final class NicActor extends SimActor<NetDeviceOps.Command> {
   private Behavior<NetDeviceOps.Command> onAttachWire(AttachWire msg) {
     wire = msg.wire();
     core.setCarrier(wire != null);
+    return this;
+  }
+
+  private Behavior<NetDeviceOps.Command> onSetCarrier(SetCarrier msg) {
+    core.setCarrier(msg.on() && wire != null);
+    return this;
+  }
+
+  private Behavior<NetDeviceOps.Command> onSetTxStall(SetTxStall msg) {
+    txStalled = msg.on();
+    if (!txStalled) core.txCompletionIrq(clock.now(), effects);
+    return this;
+  }
+
+  private Behavior<NetDeviceOps.Command> onSetCompletionDelay(SetCompletionDelay msg) {
+    core.setCompletionDelayNs(msg.ns());
     return this;
   }
 

@@ -1,5 +1,6 @@
 package io.sendpath.actors.run;
 
+import io.sendpath.fault.FaultPlan;
 import io.sendpath.protocol.Sysctls;
 
 /**
@@ -21,6 +22,7 @@ import io.sendpath.protocol.Sysctls;
  * @param workerThreads     Pekko dispatcher threads (1 keeps runs byte-identical)
  * @param maxSimulatedNs    stop the run at this virtual time even if not finished
  * @param sysctls           sender host's kernel settings (the peer uses Linux defaults)
+ * @param faults            the fault plan (DESIGN §5); FaultPlan.NONE for a run without faults
  */
 public record RunConfig(
     int connections,
@@ -36,11 +38,18 @@ public record RunConfig(
     boolean txCsumOffload,
     int workerThreads,
     long maxSimulatedNs,
-    Sysctls sysctls) {
+    Sysctls sysctls,
+    FaultPlan faults) {
 
   /** The embedded default experiment: 1,000 × 1 MiB over 10 Gbit/s, 5 ms one way, CUBIC. */
   public static RunConfig defaults() {
     return new RunConfig(1000, 1L << 20, 1 << 16, 10_000_000_000L, 5_000_000L, 1500,
-        1_000_000L, 1, 256, true, true, 1, 600_000_000_000L, Sysctls.linuxDefaults());
+        1_000_000L, 1, 256, true, true, 1, 600_000_000_000L, Sysctls.linuxDefaults(), FaultPlan.NONE);
+  }
+
+  /** This configuration with another fault plan. */
+  public RunConfig withFaults(FaultPlan plan) {
+    return new RunConfig(connections, bytesPerConnection, writeSize, linkRateBps, linkDelayNs, mtu, startJitterNs,
+        seed, txRingSize, tso, txCsumOffload, workerThreads, maxSimulatedNs, sysctls, plan);
   }
 }

@@ -1,5 +1,6 @@
 package io.sendpath.actors.run;
 
+import io.sendpath.fault.FaultLog;
 import java.util.List;
 import java.util.Map;
 
@@ -9,6 +10,9 @@ import java.util.Map;
  *
  * @param counters          host counters under nstat / tc names (TcpOutSegs, TcpRetransSegs, ...)
  * @param invariantViolations one line each, naming the connection and what broke; empty when every check held
+ * @param faults            per fault of the plan: its settings and what it did (effect counters, first and last time)
+ * @param faultTimeline     when each fault window opened and closed, what the fault hooks changed, and how
+ *                          the applications were told (socket errors), in time order
  */
 public record RunResult(
     int connections,
@@ -21,4 +25,15 @@ public record RunResult(
     long eventsDelivered,
     List<ConnStats> connectionStats,
     Map<String, Long> counters,
-    List<String> invariantViolations) {}
+    List<String> invariantViolations,
+    List<Map<String, Object>> faults,
+    List<FaultLog.Event> faultTimeline) {
+
+  /** A result of a run without a fault plan. */
+  public RunResult(int connections, long bytesAccepted, long bytesDelivered, long framesEmitted, long retransmittedSegments,
+      double simulatedSeconds, double wallSeconds, long eventsDelivered, List<ConnStats> connectionStats,
+      Map<String, Long> counters, List<String> invariantViolations) {
+    this(connections, bytesAccepted, bytesDelivered, framesEmitted, retransmittedSegments, simulatedSeconds, wallSeconds,
+        eventsDelivered, connectionStats, counters, invariantViolations, List.of(), List.of());
+  }
+}

@@ -10,6 +10,11 @@ import io.sendpath.actors.RunMonitor;
 import io.sendpath.actors.SocketActor;
 import io.sendpath.actors.TcpConnectionActor;
 import io.sendpath.actors.TcpProt;
+import io.sendpath.actors.fault.FaultDirector;
+import io.sendpath.actors.fault.FaultWiring;
+import io.sendpath.fault.FaultLog;
+import io.sendpath.fault.FrameEdit;
+import java.util.function.UnaryOperator;
 import io.sendpath.protocol.FlowKey;
 import io.sendpath.protocol.Payload;
 import io.sendpath.protocol.wire.FrameSink;
@@ -74,6 +79,14 @@ public final class Simulation {
     return (long) (dport - FIRST_DPORT) * PORTS_PER_DPORT + (sport - FIRST_SPORT);
   }
 
+  /** Connection number of a TCP frame on the wire in either direction, or -1 (ARP, strangers). */
+  public static long connOfFrame(byte[] frame) {
+    if (!FrameEdit.isTcp(frame)) return -1;
+    int sp = FrameEdit.sport(frame), dp = FrameEdit.dport(frame);
+    long c = connOfPeerFlow(new FlowKey(PEER_IP, SENDER_IP, dp, sp)); // sender → peer
+    return c >= 0 ? c : connOfPeerFlow(new FlowKey(PEER_IP, SENDER_IP, sp, dp));
+  }
+
   /** Connection number of a flow as the sender sends it, or -1. */
   public static long connOfSenderFlow(FlowKey senderView) {
     return connOfPeerFlow(senderView.reverse());
@@ -81,10 +94,20 @@ public final class Simulation {
 
   /** Runs cfg; frames go to sink when it is not null. Blocks the calling thread until the run ends. */
   public static RunResult run(RunConfig cfg, FrameSink sink, ProgressListener progress) {
+    return run(cfg, sink, progress, UnaryOperator.identity());
+  }
+
+  /**
+   * As {@link #run(RunConfig, FrameSink, ProgressListener)}; 'wiring' may add test doubles for broken
+   * components to the fault wiring built from cfg's plan (tests of the invariant checks use it).
+   */
+  public static RunResult run(RunConfig cfg, FrameSink sink, ProgressListener progress, UnaryOperator<FaultWiring> wiring) {
     long wallStart = System.nanoTime();
     VirtualClock clock = new VirtualClock();
-    RunMonitor monitor = new RunMonitor(clock, cfg.connections());
-    World world = new World(cfg, clock, monitor, sink);
+    RunMonitor monitor = new RunMonitor(clock, cfg.connections(), Simulation::connOfSenderFlow);
+    FaultLog faultLog = new FaultLog(cfg.faults());
+    FaultWiring faults = wiring.apply(new FaultWiring(cfg.faults(), faultLog, cfg.seed(), Simulation::connOfFrame, null, null, null));
+    World world = new World(cfg, clock, monitor, sink, faults);
     CountDownLatch built = new CountDownLatch(1);
     ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(ctx -> {
       world.build(ctx);
@@ -168,8 +191,13 @@ public final class Simulation {
     Host sender;
     Host peer;
     PeerActor peerActor;
+    /** The plan's wrappers and log; FaultWiring.NONE-like (empty plan) for a run without faults. */
+    final FaultWiring faults;
+    /** Opens and closes fault windows; null without a plan. */
+    ActorRef<FaultDirector.Command> director;
 
-    World(RunConfig cfg, VirtualClock clock, RunMonitor monitor, FrameSink sink) {
+    World(RunConfig cfg, VirtualClock clock, RunMonitor monitor, FrameSink sink, FaultWiring faults) {
+      this.faults = faults;
       this.cfg = cfg;
       this.clock = clock;
       this.monitor = monitor;
@@ -182,10 +210,15 @@ public final class Simulation {
 
     void build(org.apache.pekko.actor.typed.javadsl.ActorContext<Void> ctx) {
       Host.Link link = new Host.Link(cfg.linkRateBps(), cfg.linkDelayNs(), cfg.mtu(), cfg.txRingSize(), cfg.tso(), cfg.txCsumOffload());
-      sender = Host.sender(ctx, clock, "sender", SENDER_IP, SENDER_MAC, cfg.sysctls(), link, cfg.seed(), ready);
+      sender = Host.sender(ctx, clock, "sender", SENDER_IP, SENDER_MAC, cfg.sysctls(), link, cfg.seed(), ready, faults);
       peer = Host.peer(ctx, clock, "peer", PEER_IP, PEER_MAC, io.sendpath.protocol.Sysctls.linuxDefaults(), link, cfg.seed(),
-          monitor, World::expectedPayload, Simulation::connOfSenderFlow, ready, a -> { peerActor = a; ready.countDown(); });
-      Host.connect(ctx, clock, sender, peer, link, sink);
+          monitor, World::expectedPayload, Simulation::connOfSenderFlow, ready, a -> { peerActor = a; ready.countDown(); }, faults);
+      Host.connect(ctx, clock, sender, peer, link, sink, faults);
+      if (!faults.plan().isEmpty()) {
+        director = ctx.spawn(FaultDirector.create(clock, faults.log(), new FaultDirector.Targets(sender.nic(), peer.nic(),
+            sender.ip(), peer.ip(), Simulation::flowOf, (fib, up) -> Host.routes(fib, SENDER_IP, up),
+            (fib, up) -> Host.routes(fib, PEER_IP, up))), "fault-director");
+      }
       for (int i = 0; i < cfg.connections(); i++) {
         final int id = i;
         FlowKey flow = flowOf(i);
@@ -236,6 +269,7 @@ public final class Simulation {
         long at = cfg.startJitterNs() > 0 ? rnd.nextLong(cfg.startJitterNs()) : 0;
         clock.schedule(at, (ActorRef<TcpProt.SockEvent>) socketRefs[i], new SocketActor.Start());
       }
+      if (director != null) FaultDirector.scheduleAll(clock, faults.log(), director);
     }
 
     RunResult result(double wallSeconds, String watchdog) {
@@ -244,7 +278,9 @@ public final class Simulation {
       if (watchdog != null) violations.add(watchdog);
       if (monitor.workloadDoneAt() < 0 && watchdog == null)
         violations.add("run ended at the horizon (" + now + " ns) with " + monitor.sendersLeft()
-            + " senders and " + monitor.peersLeft() + " peer connections unfinished");
+            + " senders and " + monitor.peersLeft() + " peer connections unfinished; " + stillHoldingWork(now));
+      else if (watchdog != null)
+        violations.add("watchdog: " + stillHoldingWork(now));
       List<ConnStats> stats = new ArrayList<>(cfg.connections());
       long accepted = 0, delivered = 0, retrans = 0;
       Map<String, Long> counters = new LinkedHashMap<>();
@@ -270,6 +306,11 @@ public final class Simulation {
         String who = "connection " + i + " (" + f + ")";
         if (s.error() == 0 && got != s.bytesAccepted())
           violations.add(who + ": socket accepted " + s.bytesAccepted() + " bytes but the peer received " + got + " in order");
+        if (s.error() != 0 && got > s.bytesAccepted())
+          violations.add(who + ": the peer received " + got + " bytes in order, more than the " + s.bytesAccepted() + " the socket accepted");
+        if (s.error() != 0)
+          faults.log().event(s.finishNs(), -1, "connection " + i + ": the application is told " + err + " after "
+              + got + " of " + s.bytesAccepted() + " accepted bytes reached the peer (state " + core.state() + ")");
         if (monitor.firstPayloadErrorOf(i) >= 0)
           violations.add(who + ": the peer received bytes that differ from what was written, first at stream offset " + monitor.firstPayloadErrorOf(i));
         if (core.wmemAlloc() != 0) violations.add(who + ": sk_wmem_alloc is " + core.wmemAlloc() + " at the end, not 0 (an skb was not freed)");
@@ -287,7 +328,34 @@ public final class Simulation {
       counters.put("framesPeer", peer.nicFramesOut());
       double simSeconds = (monitor.workloadDoneAt() >= 0 ? monitor.workloadDoneAt() : now) / 1e9;
       return new RunResult(cfg.connections(), accepted, delivered, frames, retrans, simSeconds, wallSeconds,
-          clock.eventsDelivered(), stats, counters, violations);
+          clock.eventsDelivered(), stats, counters, violations, faults.log().summary(), faults.log().timeline());
+    }
+
+    /**
+     * Which actors still hold work when a run is cut short: the unfinished connections (first ten)
+     * with what their TCP still holds, and the device queues' and neighbours' backlogs.
+     */
+    String stillHoldingWork(long now) {
+      StringBuilder b = new StringBuilder("still holding work:");
+      int shown = 0, unfinished = 0;
+      for (int i = 0; i < cfg.connections(); i++) {
+        if (sockets[i].finished()) continue;
+        unfinished++;
+        if (shown++ >= 10) continue;
+        TcpSock core = conns[i].core();
+        b.append(" connection ").append(i).append(" (socket waiting; TCP ").append(core.state())
+            .append(", unacked ").append(core.packetsOut()).append(" segs, write queue ").append(core.writeQueueBytes())
+            .append(" B, sk_wmem_queued ").append(core.wmemQueued()).append(", sk_wmem_alloc ").append(core.wmemAlloc())
+            .append(", next timer ").append(core.nextTimerAt() == Long.MAX_VALUE ? "none" : (core.nextTimerAt() - now) + " ns ahead")
+            .append(");");
+      }
+      if (unfinished > shown) b.append(" and ").append(unfinished - shown).append(" more connections;");
+      Map<String, Long> c = new LinkedHashMap<>();
+      sender.addCounters("sender ", c);
+      peer.addCounters("peer ", c);
+      b.append(" qdisc backlog sender ").append(c.get("sender qdisc.backlog")).append(" B / peer ").append(c.get("peer qdisc.backlog"))
+          .append(" B; peer sockets open ").append(peerActor.core().size());
+      return b.toString();
     }
   }
 }

@@ -175,6 +175,14 @@ public final class PeerListener {
     afterCall(sock);
   }
 
+  /** The peer application aborts one connection: an RST goes out and the socket closes (peer-reset fault). */
+  public void abort(long now, FlowKey senderView) {
+    PeerSock sock = socks.get(senderView);
+    if (sock == null) return;
+    sock.abort(now, out);
+    afterCall(sock);
+  }
+
   /** The peer application closes one connection (acts in CLOSE_WAIT only). */
   public void close(long now, FlowKey senderView) {
     PeerSock sock = socks.get(senderView);

@@ -1069,6 +1069,25 @@ public final class PeerSock {
     if (on && state != PeerState.CLOSED && state != PeerState.SYN_RECV && rcvNxt != copiedSeq) recvmsg(now, out);
   }
 
+  /**
+   * The peer application aborts the connection (close() with SO_LINGER 0, or unread data):
+   * net/ipv4/tcp.c::tcp_disconnect() sends an RST from snd_nxt acknowledging rcv_nxt
+   * (tcp_send_active_reset()), then the socket is CLOSED (tcp_done()). Nothing happens in
+   * SYN_RECV or CLOSED. Added for the peer-reset fault.
+   */
+  public void abort(long now, PeerOutput out) {
+    if (state == PeerState.CLOSED || state == PeerState.SYN_RECV) return;
+    if (state == PeerState.ESTABLISHED || state == PeerState.CLOSE_WAIT) counters.TcpEstabResets++;
+    SkBuff rst = newSkb(sndNxt, TcpFlags.RST | TcpFlags.ACK);
+    counters.TcpOutRsts++;
+    counters.TcpOutSegs++;
+    out.xmit(rst);
+    rtxAt = NONE;
+    compressedAckAt = NONE;
+    ackPending = 0;
+    setState(PeerState.CLOSED, out);
+  }
+
   public void setCloseOnEof(boolean on) {
     closeOnEof = on;
   }

@@ -16,7 +16,7 @@ class EndToEndTest {
   static RunConfig small(int conns, long bytes, long seed, long jitterNs) {
     RunConfig d = RunConfig.defaults();
     return new RunConfig(conns, bytes, 16384, 1_000_000_000L, 1_000_000L, 1500, jitterNs, seed,
-        d.txRingSize(), true, true, 1, 60_000_000_000L, Sysctls.linuxDefaults());
+        d.txRingSize(), true, true, 1, 60_000_000_000L, Sysctls.linuxDefaults(), io.sendpath.fault.FaultPlan.NONE);
   }
 
   /** Hashes every frame with its timestamp, and checks each one decodes with good checksums. */

@@ -1,0 +1,112 @@
+package io.sendpath.actors.fault;
+
+import static io.sendpath.actors.fault.FaultScenarios.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sendpath.actors.run.RunResult;
+import io.sendpath.fault.Fault;
+import io.sendpath.fault.FaultKind;
+import io.sendpath.fault.FaultPlan;
+import org.junit.jupiter.api.Test;
+
+/** Faults on the host layers and at the peer, in whole runs: Linux's reaction, and invariants intact. */
+class HostFaultScenarioTest {
+
+  @Test
+  void established_peerReset_writerGetsEconnreset_andNothingIsLost() {
+    FaultPlan p = plan(Fault.of(FaultKind.PEER_RESET).at(30 * MS).connections(1));
+    RunResult r = run(small(3, 4L << 20, 1), p);
+    assertThat(r.invariantViolations()).isEmpty();
+    assertThat(conn(r, 1).error()).isEqualTo("ECONNRESET");
+    assertThat(conn(r, 1).state()).isEqualTo("TCP_CLOSE");
+    assertThat(conn(r, 1).bytesReceivedByPeer()).isLessThan(4L << 20);
+    assertThat(conn(r, 0).error()).isNull();
+    assertThat(conn(r, 2).bytesReceivedByPeer()).isEqualTo(4L << 20);
+    assertThat(counter(r, "peer.TcpOutRsts")).isPositive();
+    assertThat(counter(r, "TcpEstabResets")).isEqualTo(1);
+    assertThat(timeline(r)).anyMatch(l -> l.contains("connection 1: the application is told ECONNRESET"));
+  }
+
+  @Test
+  void established_peerStopsReadingForTwoSeconds_windowCloses_thenAllArrives() {
+    FaultPlan p = plan(Fault.of(FaultKind.PEER_STOP_READING).at(5 * MS).duration(2 * S));
+    RunResult r = run(small(1, 2L << 20, 2), p);
+    assertThat(r.invariantViolations()).isEmpty();
+    assertThat(r.bytesDelivered()).isEqualTo(2L << 20);
+    assertThat(counter(r, "peer.TcpExtTCPToZeroWindowAdv")).isPositive();
+    assertThat(conn(r, 0).finishNs()).isGreaterThan(2 * S);
+  }
+
+  @Test
+  void established_peerAdvertisesZeroWindow_senderProbesThenFinishes() {
+    FaultPlan p = plan(Fault.of(FaultKind.PEER_ZERO_WINDOW).at(10 * MS).duration(S));
+    RunResult r = run(small(1, 2L << 20, 3), p);
+    assertThat(r.invariantViolations()).isEmpty();
+    assertThat(r.bytesDelivered()).isEqualTo(2L << 20);
+    assertThat((Long) ((java.util.Map<?, ?>) r.faults().get(0).get("effects")).get("acks_window_zeroed")).isPositive();
+    // Probes into the closed window, backing off (about 0.2, 0.4, 0.8 s apart within the 1 s fault).
+    assertThat(counter(r, "TcpExtTCPWinProbe")).isBetween(2L, 4L);
+    assertThat(conn(r, 0).finishNs()).isGreaterThan(S);
+  }
+
+  @Test
+  void established_qdiscDrops_answerDropToTcp_whichEntersCwrAndRecovers() {
+    FaultPlan p = plan(Fault.of(FaultKind.QDISC_DROP).probability(0.3).at(5 * MS).duration(200 * MS));
+    RunResult r = run(small(2, 2L << 20, 4), p);
+    assertThat(r.invariantViolations()).isEmpty();
+    assertThat(r.bytesDelivered()).isEqualTo(4L << 20);
+    assertThat((Long) ((java.util.Map<?, ?>) r.faults().get(0).get("effects")).get("skbs_dropped")).isPositive();
+    // tcp_enter_cwr() set ssthresh from the congestion control: no longer infinite.
+    assertThat(r.connectionStats()).anySatisfy(c -> assertThat(c.ssthresh()).isLessThan(Integer.MAX_VALUE));
+  }
+
+  @Test
+  void established_qdiscCongestion_answerCn_everyByteStillArrives() {
+    FaultPlan p = plan(Fault.of(FaultKind.QDISC_DROP).probability(0.1).answerCn(true));
+    RunResult r = run(small(2, 1L << 20, 5), p);
+    assertThat(r.invariantViolations()).isEmpty();
+    assertThat(r.bytesDelivered()).isEqualTo(2L << 20);
+    assertThat((Long) ((java.util.Map<?, ?>) r.faults().get(0).get("effects")).get("skbs_answered_cn")).isPositive();
+  }
+
+  @Test
+  void established_txRingStallHalfASecond_queueStops_thenDrains() {
+    FaultPlan p = plan(Fault.of(FaultKind.TX_RING_STALL).at(20 * MS).duration(500 * MS));
+    RunResult r = run(small(2, 2L << 20, 6), p);
+    assertThat(r.invariantViolations()).isEmpty();
+    assertThat(r.bytesDelivered()).isEqualTo(4L << 20);
+    assertThat(counter(r, "dev.drv_stops") + counter(r, "dev.bql_stops")).isPositive();
+    assertThat(conn(r, 0).finishNs()).isGreaterThan(520 * MS);
+  }
+
+  @Test
+  void established_slowTxCompletion_tsqHoldsBack_allDelivered() {
+    RunResult base = run(small(1, 2L << 20, 7), FaultPlan.NONE);
+    FaultPlan p = plan(Fault.of(FaultKind.SLOW_TX_COMPLETION).delay(5 * MS));
+    RunResult r = run(small(1, 2L << 20, 7), p);
+    assertThat(r.invariantViolations()).isEmpty();
+    assertThat(r.bytesDelivered()).isEqualTo(2L << 20);
+    assertThat(conn(r, 0).finishNs()).isGreaterThan(conn(base, 0).finishNs());
+  }
+
+  @Test
+  void synSent_neighbourFailure_threeArpProbesThenEntryFails_connectRetriesAndSucceedsLater() {
+    FaultPlan p = plan(Fault.of(FaultKind.NEIGH_FAIL).duration(4 * S));
+    RunResult r = run(small(1, 64 << 10, 8), p);
+    assertThat(r.invariantViolations()).isEmpty();
+    assertThat(counter(r, "neigh.arp_requests")).isGreaterThanOrEqualTo(3);
+    assertThat(counter(r, "neigh.res_failed")).isPositive();
+    assertThat(counter(r, "TcpExtTCPSynRetrans")).isPositive();
+    assertThat(r.bytesDelivered()).isEqualTo(64 << 10);
+  }
+
+  @Test
+  void established_routesRemovedForOneSecond_ipAnswersUnreachable_thenRecovers() {
+    FaultPlan p = plan(Fault.of(FaultKind.ROUTE_REMOVE).at(20 * MS).duration(S));
+    RunResult r = run(small(1, 2L << 20, 9), p);
+    assertThat(r.invariantViolations()).isEmpty();
+    assertThat(counter(r, "IpOutNoRoutes")).isPositive();
+    assertThat(r.bytesDelivered()).isEqualTo(2L << 20);
+    assertThat(timeline(r)).anyMatch(l -> l.contains("routes of the sender removed")).anyMatch(l -> l.contains("restored"));
+  }
+}
