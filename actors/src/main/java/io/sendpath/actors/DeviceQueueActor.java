@@ -51,7 +51,7 @@ public final class DeviceQueueActor extends SimActor<DevQueueOps.Command> implem
 
   @Override
   protected Receive<DevQueueOps.Command> handlers() {
-    return newReceiveBuilder()
+    return newHandlers()
         .onMessage(DevQueueOps.DevQueueXmit.class, this::onXmit)
         .onMessage(DevQueueOps.TxCompleted.class, this::onTxCompleted)
         .onMessage(NetTxAction.class, this::onNetTxAction)

@@ -73,7 +73,7 @@ public final class IpActor extends SimActor<AfOps.Command> implements Ipv4Output
 
   @Override
   protected Receive<AfOps.Command> handlers() {
-    return newReceiveBuilder()
+    return newHandlers()
         .onMessage(AfOps.QueueXmit.class, this::onQueueXmit)
         .onMessage(AfOps.IpRcv.class, this::onIpRcv)
         .onMessage(InetHash.class, this::onInetHash)

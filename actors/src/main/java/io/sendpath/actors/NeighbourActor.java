@@ -57,7 +57,7 @@ public final class NeighbourActor extends SimActor<NeighOps.Command> implements 
 
   @Override
   protected Receive<NeighOps.Command> handlers() {
-    return newReceiveBuilder()
+    return newHandlers()
         .onMessage(NeighOps.NeighOutput.class, this::onOutput)
         .onMessage(NeighOps.ArpRcv.class, this::onArpRcv)
         .onMessage(Tick.class, this::onTick)

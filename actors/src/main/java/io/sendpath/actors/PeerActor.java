@@ -89,7 +89,7 @@ public final class PeerActor extends SimActor<AfOps.Command> implements PeerOutp
 
   @Override
   protected Receive<AfOps.Command> handlers() {
-    return newReceiveBuilder()
+    return newHandlers()
         .onMessage(AfOps.IpRcv.class, this::onIpRcv)
         .onMessage(Tick.class, this::onTick)
         .onMessage(SetReading.class, this::onSetReading)

@@ -78,7 +78,7 @@ public final class SocketActor extends SimActor<SockEvent> {
 
   @Override
   protected Receive<SockEvent> handlers() {
-    return newReceiveBuilder()
+    return newHandlers()
         .onMessage(Start.class, this::onStart)
         .onMessage(StateChange.class, this::onStateChange)
         .onMessage(SendResult.class, this::onSendResult)

@@ -68,7 +68,7 @@ public final class TcpConnectionActor extends SimActor<TcpProt.Command> implemen
 
   @Override
   protected Receive<TcpProt.Command> handlers() {
-    return newReceiveBuilder()
+    return newHandlers()
         .onMessage(XmitAnswer.class, this::onXmitAnswer)
         .onMessage(GetInfo.class, this::onGetInfo)
         .onAnyMessage(this::onInput)

@@ -88,7 +88,7 @@ public final class NicActor extends SimActor<NetDeviceOps.Command> {
 
   @Override
   protected Receive<NetDeviceOps.Command> handlers() {
-    return newReceiveBuilder()
+    return newHandlers()
         .onMessage(NetDeviceOps.NdoStartXmit.class, this::onStartXmit)
         .onMessage(TxCompletionIrq.class, this::onTxCompletion)
         .onMessage(NetDeviceOps.WireRx.class, this::onWireRx)

@@ -48,7 +48,7 @@ public final class WireActor extends SimActor<WireOps.Command> {
 
   @Override
   protected Receive<WireOps.Command> handlers() {
-    return newReceiveBuilder()
+    return newHandlers()
         .onMessage(WireOps.Transmit.class, this::onTransmit)
         .onMessage(GetStats.class, this::onGetStats)
         .build();

@@ -64,7 +64,7 @@ class NicWireActorTest {
 
     @Override
     protected Receive<DevQueueOps.Command> handlers() {
-      return newReceiveBuilder().onMessage(DevQueueOps.TxCompleted.class, m -> {
+      return newHandlers().onMessage(DevQueueOps.TxCompleted.class, m -> {
         synchronized (seen) { seen.add(new Stamped<>(clock.now(), m)); }
         return this;
       }).build();

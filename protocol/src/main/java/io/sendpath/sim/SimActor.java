@@ -1,16 +1,15 @@
 package io.sendpath.sim;
 
-import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.Signal;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
- * Base of every simulated actor: handlers are declared as usual with {@link #handlers()}, and each
- * counted message is reported to the {@link VirtualClock} once handled, so the clock knows when
- * every actor is idle. Messages that implement {@link Uncounted} (queries from outside the
- * simulation, such as a statistics snapshot) are not reported.
+ * Base of every simulated actor: handlers are declared with {@link #newHandlers()} in
+ * {@link #handlers()}, and each counted message is reported to the {@link VirtualClock} once
+ * handled, so the clock knows when every actor is idle. Messages that implement
+ * {@link Uncounted} (queries from outside the simulation, such as a statistics snapshot) are not
+ * reported.
  */
 public abstract class SimActor<T> extends AbstractBehavior<T> {
 
@@ -24,27 +23,20 @@ public abstract class SimActor<T> extends AbstractBehavior<T> {
     this.clock = clock;
   }
 
-  /** The actor's message handlers, built with newReceiveBuilder(). */
+  /** The actor's message handlers, built with {@link #newHandlers()}. */
   protected abstract Receive<T> handlers();
+
+  /** A handler builder whose Receive also reports each counted message to the clock. */
+  protected final SimReceiveBuilder<T> newHandlers() {
+    return new SimReceiveBuilder<>(clock);
+  }
 
   @Override
   public final Receive<T> createReceive() {
-    Receive<T> inner = handlers();
-    return new Receive<T>() {
-      @Override
-      public Behavior<T> receiveMessage(T msg) throws Exception {
-        if (msg instanceof Uncounted) return inner.receiveMessage(msg);
-        try {
-          return inner.receiveMessage(msg);
-        } finally {
-          clock.done();
-        }
-      }
-
-      @Override
-      public Behavior<T> receiveSignal(Signal signal) throws Exception {
-        return inner.receiveSignal(signal);
-      }
-    };
+    Receive<T> receive = handlers();
+    // A Receive from Pekko's own builder would not tell the clock, and time would stop.
+    if (!SimReceiveBuilder.counts(receive))
+      throw new IllegalStateException(getClass().getName() + ".handlers() must be built with newHandlers()");
+    return receive;
   }
 }

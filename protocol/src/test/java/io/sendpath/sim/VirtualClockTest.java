@@ -44,7 +44,7 @@ class VirtualClockTest {
 
     @Override
     protected Receive<Hop> handlers() {
-      return newReceiveBuilder().onMessage(Hop.class, this::onHop).build();
+      return newHandlers().onMessage(Hop.class, this::onHop).build();
     }
 
     private Behavior<Hop> onHop(Hop h) {

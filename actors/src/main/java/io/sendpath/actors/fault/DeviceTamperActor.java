@@ -45,7 +45,7 @@ public final class DeviceTamperActor extends SimActor<NetDeviceOps.Command> {
 
   @Override
   protected Receive<NetDeviceOps.Command> handlers() {
-    return newReceiveBuilder()
+    return newHandlers()
         .onMessage(NetDeviceOps.NdoStartXmit.class, this::onXmit)
         .onAnyMessage(this::onOther)
         .build();

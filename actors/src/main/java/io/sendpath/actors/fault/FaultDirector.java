@@ -71,7 +71,7 @@ public final class FaultDirector extends SimActor<FaultDirector.Command> {
 
   @Override
   protected Receive<Command> handlers() {
-    return newReceiveBuilder().onMessage(Window.class, this::onWindow).build();
+    return newHandlers().onMessage(Window.class, this::onWindow).build();
   }
 
   private Behavior<Command> onWindow(Window w) {

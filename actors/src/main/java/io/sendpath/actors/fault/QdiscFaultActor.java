@@ -48,7 +48,7 @@ public final class QdiscFaultActor extends SimActor<DevQueueOps.Command> {
 
   @Override
   protected Receive<DevQueueOps.Command> handlers() {
-    return newReceiveBuilder()
+    return newHandlers()
         .onMessage(DevQueueOps.DevQueueXmit.class, this::onXmit)
         .onMessage(DevQueueOps.TxCompleted.class, this::onOther)
         .build();

@@ -53,7 +53,7 @@ public final class WireFaultActor extends SimActor<NetDeviceOps.Command> {
 
   @Override
   protected Receive<NetDeviceOps.Command> handlers() {
-    return newReceiveBuilder().onMessage(NetDeviceOps.WireRx.class, this::onWireRx).build();
+    return newHandlers().onMessage(NetDeviceOps.WireRx.class, this::onWireRx).build();
   }
 
   private Behavior<NetDeviceOps.Command> onWireRx(NetDeviceOps.WireRx msg) {

@@ -1510,8 +1510,6 @@ public final class PeerSock {
       uncheckedBytes += len;
       return;
     }
-    byte[] want = scratch.want(len);
-    expected.copyTo(offset, want, 0, len);
     byte[] got;
     int gotOff;
     if (seg.data != null) {
@@ -1526,7 +1524,14 @@ public final class PeerSock {
       uncheckedBytes += len;
       return;
     }
-    int mismatch = Arrays.mismatch(want, 0, len, got, gotOff, gotOff + len);
+    int mismatch;
+    if (expected instanceof Payload.Generated generated) {
+      mismatch = generated.mismatch(offset, got, gotOff, len); // compared in place, nothing copied
+    } else {
+      byte[] want = scratch.want(len);
+      expected.copyTo(offset, want, 0, len);
+      mismatch = Arrays.mismatch(want, 0, len, got, gotOff, gotOff + len);
+    }
     if (mismatch >= 0) {
       long bad = offset + mismatch;
       payloadErrors++;
