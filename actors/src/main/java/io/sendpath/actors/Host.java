@@ -89,6 +89,7 @@ public final class Host {
       Link link, long seed, CountDownLatch ready, FaultWiring faults) {
     Host h = lower(ctx, clock, name, addr, mac, sysctls, link, seed, ready, faults);
     h.top = ctx.spawn(IpActor.create(clock, h.fib, sysctls, seed, h.neigh, a -> { h.ipActor = a; ready.countDown(); }), name + "-ip");
+    h.neigh.tell(new NeighbourActor.AttachIp(h.top));
     return h;
   }
 
@@ -216,7 +217,9 @@ public final class Host {
     into.put(prefix + "neigh.arp_replies", n.arpReplies());
     if (ipActor != null) {
       into.put(prefix + "IpOutRequests", ipActor.output().ipOutRequests());
-      into.put(prefix + "IpOutNoRoutes", ipActor.output().ipOutNoRoutes());
+      into.put(prefix + "IpOutNoRoutes", ipActor.output().ipOutNoRoutes() + ipActor.outNoRoutesAtConnect());
+      into.put(prefix + "IcmpOutDestUnreachs", ipActor.icmpOutDestUnreachs());
+      into.put(prefix + "IcmpInDestUnreachs", ipActor.icmpInDestUnreachs());
       into.put(prefix + "IpInCsumErrors", ipActor.rxDropsChecksum());
       into.put(prefix + "IpRxNoSocket", ipActor.rxDropsNoSocket());
     }

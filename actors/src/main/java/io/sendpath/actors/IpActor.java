@@ -34,6 +34,16 @@ public final class IpActor extends SimActor<AfOps.Command> implements Ipv4Output
   public record InetHash(FlowKey flowAsReceived, ActorRef<TcpProt.Command> sock) implements AfOps.Command {}
 
   /** Fault hook (DESIGN §5): change this host's FIB, as `ip route del/add` would (route-remove fault). */
+  /** ip_route_connect(): is there a route to daddr? The answer goes to replyTo as ConnectRoute. */
+  public record RouteConnect(int daddr, ActorRef<TcpProt.Command> replyTo) implements AfOps.Command {}
+
+  /**
+   * An ICMP destination-unreachable this host sent to itself about one of its own skbs
+   * (icmp_send from ipv4_link_failure, after arp_error_report): icmp_rcv → icmp_unreach →
+   * tcp_v4_err. 'flowAsSent' is the flow of the skb that could not be delivered.
+   */
+  public record IcmpUnreach(FlowKey flowAsSent, int errno) implements AfOps.Command {}
+
   public record FibChange(java.util.function.Consumer<Fib> change) implements AfOps.Command {}
 
   private final Ipv4Output output;
@@ -45,6 +55,7 @@ public final class IpActor extends SimActor<AfOps.Command> implements Ipv4Output
   private final long seed;
   /** Who waits for the NET_XMIT answer of the skb being output right now. */
   private ActorRef<NetXmit> currentReplyTo;
+  private long icmpInDestUnreachs, icmpOutDestUnreachs, outNoRoutesAtConnect;
   private long rxDropsChecksum, rxDropsNoSocket, rxDropsOther;
 
   public static Behavior<AfOps.Command> create(VirtualClock clock, Fib fib, Sysctls sysctls, long seed,
@@ -78,8 +89,29 @@ public final class IpActor extends SimActor<AfOps.Command> implements Ipv4Output
         .onMessage(AfOps.IpRcv.class, this::onIpRcv)
         .onMessage(InetHash.class, this::onInetHash)
         .onMessage(FibChange.class, this::onFibChange)
+        .onMessage(RouteConnect.class, this::onRouteConnect)
+        .onMessage(IcmpUnreach.class, this::onIcmpUnreach)
         .build();
   }
+
+  private Behavior<AfOps.Command> onRouteConnect(RouteConnect msg) {
+    int errno = fib.lookup(msg.daddr()) == null ? io.sendpath.tcp.Errno.ENETUNREACH : 0;
+    if (errno != 0) outNoRoutesAtConnect++;
+    clock.tell(msg.replyTo(), new TcpProt.ConnectRoute(errno));
+    return this;
+  }
+
+  private Behavior<AfOps.Command> onIcmpUnreach(IcmpUnreach msg) {
+    icmpOutDestUnreachs++;
+    icmpInDestUnreachs++;
+    ActorRef<TcpProt.Command> sock = established.lookup(msg.flowAsSent().reverse());
+    if (sock != null) clock.tell(sock, new TcpProt.IcmpError(msg.errno()));
+    return this;
+  }
+
+  public long icmpInDestUnreachs() { return icmpInDestUnreachs; }
+  public long icmpOutDestUnreachs() { return icmpOutDestUnreachs; }
+  public long outNoRoutesAtConnect() { return outNoRoutesAtConnect; }
 
   private Behavior<AfOps.Command> onFibChange(FibChange msg) {
     msg.change().accept(fib);

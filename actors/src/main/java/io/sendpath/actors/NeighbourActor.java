@@ -2,6 +2,7 @@ package io.sendpath.actors;
 
 import io.sendpath.neigh.NeighTable;
 import io.sendpath.protocol.SkBuff;
+import io.sendpath.protocol.ops.AfOps;
 import io.sendpath.protocol.ops.DevQueueOps;
 import io.sendpath.protocol.ops.NeighOps;
 import io.sendpath.protocol.ops.NetXmit;
@@ -25,6 +26,12 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 public final class NeighbourActor extends SimActor<NeighOps.Command> implements NeighTable.Output {
 
   private record Tick(long at) implements NeighOps.Command {}
+
+  /** Names the host's IP layer, which hears about unreachable neighbours (arp_error_report). Sent once before the run. */
+  public record AttachIp(ActorRef<AfOps.Command> ip) implements NeighOps.Command, SimActor.Uncounted {}
+
+  /** Where arp_error_report() sends its ICMP host-unreachable; null until attached (then errors are only counted). */
+  private ActorRef<AfOps.Command> ip;
 
   private final NeighTable core;
   private final ActorRef<DevQueueOps.Command> devQueue;
@@ -61,6 +68,7 @@ public final class NeighbourActor extends SimActor<NeighOps.Command> implements 
         .onMessage(NeighOps.NeighOutput.class, this::onOutput)
         .onMessage(NeighOps.ArpRcv.class, this::onArpRcv)
         .onMessage(Tick.class, this::onTick)
+        .onMessage(AttachIp.class, this::onAttachIp)
         .build();
   }
 
@@ -80,6 +88,11 @@ public final class NeighbourActor extends SimActor<NeighOps.Command> implements 
     ArpPacket arp = ArpPacket.decode(msg.body(), 0);
     if (arp != null) core.arpRcv(clock.now(), arp);
     wakeup.arm(core.nextTimerAt());
+    return this;
+  }
+
+  private Behavior<NeighOps.Command> onAttachIp(AttachIp msg) {
+    ip = msg.ip();
     return this;
   }
 
@@ -106,5 +119,10 @@ public final class NeighbourActor extends SimActor<NeighOps.Command> implements 
   @Override
   public void drop(SkBuff skb, int reason) {
     skb.free();
+    // net/ipv4/arp.c::arp_error_report() → ipv4_link_failure() → icmp_send(ICMP_HOST_UNREACH) to
+    // the skb's own source, this host, whose TCP then sees EHOSTUNREACH (tcp_v4_err).
+    int errno = NeighTable.errnoOf(reason);
+    if (errno != 0 && ip != null && skb.protocol == SkBuff.ETH_P_IP && skb.flow != null)
+      clock.tell(ip, new IpActor.IcmpUnreach(skb.flow, errno));
   }
 }

@@ -113,7 +113,17 @@ public final class TcpConnectionActor extends SimActor<TcpProt.Command> implemen
       long accepted = core.sendmsg(now, m.bytes(), m.flags());
       clock.tell(socket, new SendResult(accepted));
     } else if (msg instanceof Connect) {
-      core.connect(now);
+      // tcp_v4_connect() → ip_route_connect(): the SYN is built only once a route exists.
+      clock.tell(ip, new IpActor.RouteConnect(core.flow().daddr(), getContext().getSelf()));
+    } else if (msg instanceof ConnectRoute m) {
+      if (m.errno() == 0) {
+        core.connect(now);
+      } else {
+        // connect() fails at once; the socket never left CLOSE
+        clock.tell(socket, new SockError(m.errno()));
+      }
+    } else if (msg instanceof IcmpError m) {
+      core.icmpError(now, m.errno());
     } else if (msg instanceof Close) {
       core.close(now);
     } else {

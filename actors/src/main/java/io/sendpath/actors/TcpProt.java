@@ -32,6 +32,12 @@ public interface TcpProt {
   /** tcp_wfree(): a clone handed down was freed after TX completion (or dropped below). */
   record Wfree(int truesize) implements Command {}
 
+  /** tcp_v4_err(): an ICMP destination-unreachable about this connection arrived (errno it maps to). */
+  record IcmpError(int errno) implements Command {}
+
+  /** The answer of ip_route_connect() to a connect(): 0, or ENETUNREACH when no route leads to the peer. */
+  record ConnectRoute(int errno) implements Command {}
+
   /** A timer wake-up from the virtual clock. */
   record Tick(long at) implements Command {}
 

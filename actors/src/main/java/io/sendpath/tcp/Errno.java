@@ -8,4 +8,6 @@ public final class Errno {
   public static final int ECONNRESET = 104;
   public static final int ETIMEDOUT = 110;
   public static final int ECONNREFUSED = 111;
+  public static final int ENETUNREACH = 101;
+  public static final int EHOSTUNREACH = 113;
 }

@@ -278,6 +278,7 @@ public final class TcpSock implements CcHost {
   // =====================================================================================
 
   public TcpState state() { return state; }
+  public FlowKey flow() { return flow; }
   public TcpCaState caState() { return caState; }
   public boolean xmitPending() { return pending != P_NONE; }
   public long nextTimerAt() { return Math.min(Math.min(rtoTimerAt, timeWaitAt), probeTimerAt); }
@@ -1827,8 +1828,8 @@ public final class TcpSock implements CcHost {
       expired = retransmitsTimedOut(now, cfg.retries2());
     }
     if (expired) {
-      // tcp_write_err()
-      out.error(Errno.ETIMEDOUT);
+      // tcp_write_err(): a soft error from ICMP wins over the plain time-out
+      out.error(softError != 0 ? softError : Errno.ETIMEDOUT);
       tcpDone();
       return true;
     }
@@ -1923,11 +1924,36 @@ public final class TcpSock implements CcHost {
     }
   }
 
+  /** sk->sk_err_soft (see icmpError); 0 when none. */
+  private int softError;
+
   /** net/ipv4/tcp_minisocks.c::tcp_time_wait(). */
   private void enterTimeWait(long now) {
     setState(TcpState.TCP_TIME_WAIT);
     rtoTimerAt = Long.MAX_VALUE;
     timeWaitAt = now + TCP_TIMEWAIT_LEN_NS;
+  }
+
+  /**
+   * net/ipv4/tcp_ipv4.c::tcp_v4_err() for an ICMP destination-unreachable about this connection
+   * (for instance the host-unreachable that arp_error_report() makes when neighbour resolution
+   * fails): while connecting it ends the connection with that error (tcp_done_with_error);
+   * once connected it is only remembered as sk_err_soft (IP_RECVERR is off by default) and is
+   * what the application sees if the connection later times out. The RFC 6069 backoff revert
+   * (tcp_ld_RTO_revert) is not modelled.
+   */
+  public void icmpError(long now, int errno) {
+    if (state == TcpState.TCP_SYN_SENT || state == TcpState.TCP_SYN_RECV) {
+      out.error(errno);
+      tcpDone();
+    } else if (state != TcpState.TCP_CLOSE && state != TcpState.TCP_LISTEN) {
+      softError = errno;
+    }
+  }
+
+  /** sk->sk_err_soft: the last ICMP error seen while connected; 0 when none. */
+  public int softError() {
+    return softError;
   }
 
   /** net/ipv4/tcp_input.c::tcp_reset(). */

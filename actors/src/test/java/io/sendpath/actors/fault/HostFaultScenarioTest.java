@@ -90,14 +90,31 @@ class HostFaultScenarioTest {
   }
 
   @Test
-  void synSent_neighbourFailure_threeArpProbesThenEntryFails_connectRetriesAndSucceedsLater() {
-    FaultPlan p = plan(Fault.of(FaultKind.NEIGH_FAIL).duration(4 * S));
+  void synSent_neighbourFailure_threeArpProbesThenEhostunreach() {
+    FaultPlan p = plan(Fault.of(FaultKind.NEIGH_FAIL).duration(10 * S));
     RunResult r = run(small(1, 64 << 10, 8), p);
     assertThat(r.invariantViolations()).isEmpty();
-    assertThat(counter(r, "neigh.arp_requests")).isGreaterThanOrEqualTo(3);
+    // arp_tbl: mcast_solicit = 3 probes, retrans_time 1 s apart, then NUD_FAILED drops the queued
+    // SYNs; arp_error_report's ICMP host-unreachable makes tcp_v4_err end the SYN_SENT socket
+    assertThat(counter(r, "neigh.arp_requests")).isEqualTo(3);
     assertThat(counter(r, "neigh.res_failed")).isPositive();
-    assertThat(counter(r, "TcpExtTCPSynRetrans")).isPositive();
-    assertThat(r.bytesDelivered()).isEqualTo(64 << 10);
+    assertThat(counter(r, "IcmpInDestUnreachs")).isPositive();
+    assertThat(conn(r, 0).error()).isEqualTo("EHOSTUNREACH");
+    assertThat(conn(r, 0).state()).isEqualTo("TCP_CLOSE");
+    assertThat(conn(r, 0).finishNs()).isBetween(3 * S - 50 * MS, 3 * S + 50 * MS);
+    assertThat(r.bytesAccepted()).isZero();
+  }
+
+  @Test
+  void closed_noRouteAtConnect_connectFailsWithEnetunreachAtOnce() {
+    FaultPlan p = plan(Fault.of(FaultKind.ROUTE_REMOVE).duration(10 * S));
+    RunResult r = run(small(1, 64 << 10, 8), p);
+    assertThat(r.invariantViolations()).isEmpty();
+    // tcp_v4_connect() → ip_route_connect(): no SYN is ever built
+    assertThat(conn(r, 0).error()).isEqualTo("ENETUNREACH");
+    assertThat(conn(r, 0).finishNs()).isLessThan(MS);
+    assertThat(counter(r, "TcpActiveOpens")).isZero();
+    assertThat(r.framesEmitted()).isZero();
   }
 
   @Test
