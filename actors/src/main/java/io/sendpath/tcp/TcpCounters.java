@@ -17,6 +17,7 @@ public final class TcpCounters {
   public long TcpExtTCPAutoCorking;
   public long TcpExtTCPRenoRecovery;
   public long TcpExtTCPRetransFail;
+  public long TcpExtTCPLossProbes;
   public long TcpExtTCPHystartTrainDetect;
   public long TcpExtTCPHystartTrainCwnd;
   public long TcpExtTCPHystartDelayDetect;
@@ -38,6 +39,7 @@ public final class TcpCounters {
     sum.TcpExtTCPAutoCorking += TcpExtTCPAutoCorking;
     sum.TcpExtTCPRenoRecovery += TcpExtTCPRenoRecovery;
     sum.TcpExtTCPRetransFail += TcpExtTCPRetransFail;
+    sum.TcpExtTCPLossProbes += TcpExtTCPLossProbes;
     sum.TcpExtTCPHystartTrainDetect += TcpExtTCPHystartTrainDetect;
     sum.TcpExtTCPHystartTrainCwnd += TcpExtTCPHystartTrainCwnd;
     sum.TcpExtTCPHystartDelayDetect += TcpExtTCPHystartDelayDetect;

@@ -35,6 +35,8 @@ final class TcpHarness implements TcpOutput {
   boolean autoFree = true;
   /** Truesize of clones handed down but not yet freed, oldest first. */
   final ArrayDeque<Integer> unfreed = new ArrayDeque<>();
+  /** The peer's next sequence number (PEER_ISS + 1 after the SYN, + 1 after its FIN). */
+  int peerSeq = PEER_ISS + 1;
   /** Peer's TS val clock. */
   int peerTsVal = 7777;
   /** Peer's receive window in bytes (advertised with PEER_WSCALE). */
@@ -112,7 +114,7 @@ final class TcpHarness implements TcpOutput {
   /** The peer ACKs up to 'ack' (absolute) at 'nowMs'. */
   void ack(double nowMs, int ack) {
     peerTsVal++;
-    SkBuff s = peerSegment(TcpFlags.ACK, PEER_ISS + 1, ack, peerWindow >> PEER_WSCALE);
+    SkBuff s = peerSegment(TcpFlags.ACK, peerSeq, ack, peerWindow >> PEER_WSCALE);
     long now = ms(nowMs);
     sock.rcv(now, s);
     drain(now);
@@ -125,7 +127,8 @@ final class TcpHarness implements TcpOutput {
 
   void peerFin(double nowMs, int ack) {
     peerTsVal++;
-    SkBuff s = peerSegment(TcpFlags.FIN | TcpFlags.ACK, PEER_ISS + 1, ack, peerWindow >> PEER_WSCALE);
+    SkBuff s = peerSegment(TcpFlags.FIN | TcpFlags.ACK, peerSeq, ack, peerWindow >> PEER_WSCALE);
+    peerSeq++; // the FIN takes a sequence number: later segments come after it
     long now = ms(nowMs);
     sock.rcv(now, s);
     drain(now);

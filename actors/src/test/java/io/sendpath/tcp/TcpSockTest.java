@@ -250,6 +250,8 @@ class TcpSockTest {
     @Test
     void rto_firesAtSrttPlusRttvar_backsOffAndRetransmitsHead() {
       TcpHarness h = TcpHarness.established(defaults(), 10);
+      // The RTO path itself: no tail loss probe first (tcp_early_retrans=0).
+      h.sock.setHostSysctls(true, 500, 0);
       h.cursor = h.sent.size();
       h.send(10, 3 * MSS, 0);
       assertThat(h.takeAllSegs()).isEqualTo(3);
