@@ -386,6 +386,11 @@ public final class TcpSock implements CcHost {
   public boolean nodelay() { return (nonagleBits & TCP_NAGLE_OFF) != 0; }
   public boolean corked() { return (nonagleBits & TCP_NAGLE_CORK) != 0; }
 
+  /** include/net/sock.h::__sk_stream_is_writeable(sk, 1): what tcp_poll() reports as POLLOUT. */
+  public boolean pollWritable() {
+    return sndbuf - wmemQueued >= (wmemQueued >> 1) && streamMemoryFree(1);
+  }
+
   /** Host sysctls the core reads beyond {@link TcpConfig}: tcp_slow_start_after_idle, tcp_invalid_ratelimit, tcp_early_retrans. */
   public void setHostSysctls(boolean slowStartAfterIdle, int invalidRatelimitMs, int earlyRetrans) {
     this.slowStartAfterIdle = slowStartAfterIdle;
