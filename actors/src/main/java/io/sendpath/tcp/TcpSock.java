@@ -1449,7 +1449,9 @@ public final class TcpSock implements CcHost {
     if (mss > mssClamp) mss = mssClamp;
     if (mss < cfg.minSndMss()) mss = cfg.minSndMss();
     mss -= tcpHeaderLen - 20; // tcp_mtu_to_mss()
-    mssCache = tcpBoundToHalfWnd(mss);
+    // Not bounded to half the peer's window: 6.18 sends full-MSS segments into a window of one
+    // MSS (selftests tcp_rfc5961_ack-out-of-window.pkt); tcp_xmit_size_goal() still bounds skbs.
+    mssCache = mss;
   }
 
   /** include/net/tcp.h::tcp_bound_to_half_wnd(). */
@@ -1785,6 +1787,8 @@ public final class TcpSock implements CcHost {
   private void transmitSkb(long now, TcpSkb skb, int kind, boolean retrans) {
     boolean syn = (skb.tcpFlags & TcpFlags.SYN) != 0;
     boolean synAck = syn && (skb.tcpFlags & TcpFlags.ACK) != 0;
+    // Force PSH on every GSO packet to expedite the receiver's GRO flush (not on 1-MSS packets).
+    if (!syn && skb.pcount > 1) skb.tcpFlags |= TcpFlags.PSH;
     SkBuff c = new SkBuff();
     c.flow = flow;
     c.connId = connId;
