@@ -20,9 +20,10 @@ import java.util.Arrays;
  *
  * <p>Outbound packets are taken at the TCP → IP boundary (ipv4_specific.queue_xmit), i.e. as
  * TSO-sized skbs, which is what packetdrill's tun device sees. The tun device consumes each skb
- * at once, so every queue_xmit is answered NET_XMIT_SUCCESS in the same instant and the clone is
- * freed right after (tcp_wfree): the qdisc and NIC below never hold anything, TSQ never
- * throttles, and autocorking never waits for a completion.
+ * at once, so every queue_xmit is answered NET_XMIT_SUCCESS within the call, as Linux's
+ * dev_queue_xmit() returns synchronously, and the clone is freed right after the core's call
+ * returns (tcp_wfree): the qdisc and NIC below never hold anything, TSQ never throttles, and
+ * autocorking never waits for a completion.
  */
 final class DrillHost {
   /** Addresses and ports of shared/conformance/README.md. */
@@ -52,7 +53,6 @@ final class DrillHost {
   Conn conn;
   /** Truesize of clones handed down and not yet freed. */
   private final ArrayDeque<Integer> toFree = new ArrayDeque<>();
-  private int lastTruesize;
 
   DrillHost(Sysctls sysctls, boolean tso) {
     this.sysctls = sysctls;
@@ -85,10 +85,16 @@ final class DrillHost {
     /** sk->sk_err, 0 when none. */
     int error;
 
+    /**
+     * ip_queue_xmit() into a tun device that consumes at once: NET_XMIT_SUCCESS is answered in
+     * the same call, as dev_queue_xmit() returns it synchronously in Linux; the clone is freed
+     * (tcp_wfree) once the core's current call has returned.
+     */
     @Override
     public void queueXmit(SkBuff skb) {
-      lastTruesize = skb.truesize;
       outQueue.add(new Out(now, skb));
+      toFree.add(skb.truesize);
+      sock.xmitResult(now, NetXmit.SUCCESS);
     }
 
     @Override
@@ -107,18 +113,11 @@ final class DrillHost {
     }
   }
 
-  /** Answers every pending transmit at once and frees each clone (tun consumes immediately). */
+  /** TX completion of every clone handed down (tcp_wfree), after the core's call returned. */
   void drain(TcpSock sock) {
-    while (true) {
-      if (sock.xmitPending()) {
-        int t = lastTruesize;
-        sock.xmitResult(now, NetXmit.SUCCESS);
-        toFree.add(t);
-      } else if (!toFree.isEmpty()) {
-        sock.wfree(now, toFree.poll());
-      } else {
-        return;
-      }
+    while (!toFree.isEmpty()) {
+      if (sock.xmitPending()) throw new IllegalStateException("a transmit is still pending");
+      sock.wfree(now, toFree.poll());
     }
   }
 
