@@ -1013,9 +1013,12 @@ public final class TcpSock implements CcHost {
     runChain(now);
   }
 
-  /** net/ipv4/tcp_output.c::tcp_wfree(): a clone handed down was freed. */
+  /**
+   * net/ipv4/tcp_output.c::tcp_wfree(): a clone handed down was freed. May come while that
+   * clone's transmit is still pending, from a device that frees skbs inside its xmit (tun's
+   * skb_orphan()); any work it releases then waits for {@link #xmitResult}.
+   */
   public void wfree(long now, int truesize) {
-    if (pending != P_NONE) throw new IllegalStateException("wfree while a transmit is pending");
     wmemAlloc -= truesize;
     if (tsqThrottled) {
       tsqThrottled = false;

@@ -20,9 +20,9 @@ import java.util.Arrays;
  *
  * <p>Outbound packets are taken at the TCP → IP boundary (ipv4_specific.queue_xmit), i.e. as
  * TSO-sized skbs, which is what packetdrill's tun device sees. The tun device consumes each skb
- * at once, so every queue_xmit is answered NET_XMIT_SUCCESS within the call, as Linux's
- * dev_queue_xmit() returns synchronously, and the clone is freed right after the core's call
- * returns (tcp_wfree): the qdisc and NIC below never hold anything, TSQ never throttles, and
+ * at once: tun_net_xmit() orphans each skb (tcp_wfree runs inside dev_queue_xmit()) and
+ * NET_XMIT_SUCCESS is answered within the call, as Linux's dev_queue_xmit() returns
+ * synchronously. The qdisc and NIC below never hold anything, TSQ never throttles, and
  * autocorking never waits for a completion.
  */
 final class DrillHost {
@@ -51,8 +51,6 @@ final class DrillHost {
   Listener listener;
   /** The connection of the one remote flow (SYN_RECV until the handshake completes), or null. */
   Conn conn;
-  /** Truesize of clones handed down and not yet freed. */
-  private final ArrayDeque<Integer> toFree = new ArrayDeque<>();
 
   DrillHost(Sysctls sysctls, boolean tso) {
     this.sysctls = sysctls;
@@ -86,14 +84,15 @@ final class DrillHost {
     int error;
 
     /**
-     * ip_queue_xmit() into a tun device that consumes at once: NET_XMIT_SUCCESS is answered in
-     * the same call, as dev_queue_xmit() returns it synchronously in Linux; the clone is freed
-     * (tcp_wfree) once the core's current call has returned.
+     * ip_queue_xmit() into a tun device that consumes at once: the clone is freed (tcp_wfree, as
+     * tun's skb_orphan() does) and NET_XMIT_SUCCESS is answered within the call, as Linux's
+     * dev_queue_xmit() returns synchronously.
      */
     @Override
     public void queueXmit(SkBuff skb) {
       outQueue.add(new Out(now, skb));
-      toFree.add(skb.truesize);
+      // tun_net_xmit() orphans the skb: tcp_wfree() runs before dev_queue_xmit() returns.
+      sock.wfree(now, skb.truesize);
       sock.xmitResult(now, NetXmit.SUCCESS);
     }
 
@@ -113,12 +112,9 @@ final class DrillHost {
     }
   }
 
-  /** TX completion of every clone handed down (tcp_wfree), after the core's call returned. */
+  /** After a call into the core: every transmit was answered within queue_xmit. */
   void drain(TcpSock sock) {
-    while (!toFree.isEmpty()) {
-      if (sock.xmitPending()) throw new IllegalStateException("a transmit is still pending");
-      sock.wfree(now, toFree.poll());
-    }
+    if (sock.xmitPending()) throw new IllegalStateException("a transmit is still pending");
   }
 
   /** Earliest pending timer, Long.MAX_VALUE when none. */

@@ -167,11 +167,17 @@ public final class DrillRunner {
     return String.format("%.6f", us / 1e6);
   }
 
+  /** The next instant anything is due: a socket timer or a blocked call's own timeout. */
+  private long nextEventAt() {
+    long next = host.nextTimerAt();
+    return blocked != null ? Math.min(next, blocked.wakeAtNs) : next;
+  }
+
   /** Moves virtual time to 'us', running every timer due on the way. */
   private void advanceTo(long us) {
     long target = us * NS_PER_US;
     while (true) {
-      long next = host.nextTimerAt();
+      long next = nextEventAt();
       if (next > target) break;
       host.now = Math.max(host.now, next);
       host.runTimers();
@@ -238,7 +244,7 @@ public final class DrillRunner {
   private boolean waitForPacket(long hiUs) {
     long hi = hiUs >= FOREVER_US ? Long.MAX_VALUE : hiUs * NS_PER_US;
     while (host.outQueue.isEmpty()) {
-      long next = host.nextTimerAt();
+      long next = nextEventAt();
       if (next > hi || next == Long.MAX_VALUE) return false;
       host.now = Math.max(host.now, next);
       host.runTimers();
@@ -389,6 +395,8 @@ public final class DrillRunner {
     long endUs, tolUs;
     long wantResult;
     String wantErrno;
+    /** Virtual time (ns) the call wakes up by itself (a poll timeout); MAX when never. */
+    long wakeAtNs = Long.MAX_VALUE;
     /** Tries to finish; true when the call returned (result/errno set). */
     abstract boolean tryComplete();
     long result;
@@ -728,8 +736,8 @@ public final class DrillRunner {
         }
       };
       if (b.tryComplete()) { result = b.result; return null; }
-      if (timeoutMs == 0) { ret(0); return null; }
-      throw unsupported("poll() that waits (a poll timeout is not a timer of the emulated host)");
+      if (timeoutMs >= 0) b.wakeAtNs = deadline;
+      return b;
     }
 
     private static final int POLLIN = 1, POLLOUT = 4, POLLERR = 8, POLLHUP = 16;
