@@ -16,6 +16,7 @@ public final class TcpCounters {
   public long TcpExtTCPSynRetrans;
   public long TcpExtTCPAutoCorking;
   public long TcpExtTCPRenoRecovery;
+  public long TcpExtTCPSackRecovery;
   public long TcpExtTCPRetransFail;
   public long TcpExtTCPLossProbes;
   public long TcpExtTCPHystartTrainDetect;
@@ -38,6 +39,7 @@ public final class TcpCounters {
     sum.TcpExtTCPSynRetrans += TcpExtTCPSynRetrans;
     sum.TcpExtTCPAutoCorking += TcpExtTCPAutoCorking;
     sum.TcpExtTCPRenoRecovery += TcpExtTCPRenoRecovery;
+    sum.TcpExtTCPSackRecovery += TcpExtTCPSackRecovery;
     sum.TcpExtTCPRetransFail += TcpExtTCPRetransFail;
     sum.TcpExtTCPLossProbes += TcpExtTCPLossProbes;
     sum.TcpExtTCPHystartTrainDetect += TcpExtTCPHystartTrainDetect;

@@ -130,7 +130,7 @@ public final class TcpSock implements CcHost {
   private int sndWscale;
   /** Timestamps negotiated (rx_opt.tstamp_ok). */
   private boolean tsOk;
-  /** SACK negotiated (rx_opt.sack_ok). Blocks the peer sends are read as dupacks (NewReno). */
+  /** SACK negotiated (rx_opt.sack_ok): the peer's blocks tag the scoreboard and RACK finds losses. */
   private boolean sackOk;
   /** Last TS val from the peer, echoed in TS ecr (rx_opt.ts_recent). */
   private int tsRecent;
@@ -255,6 +255,16 @@ public final class TcpSock implements CcHost {
   private int tlpHighSeq;
   /** A loss probe is outstanding (tlp_high_seq is meaningful). */
   private boolean tlpOutstanding;
+
+  // ---- RACK (net/ipv4/tcp_recovery.c), SACK connections only ----
+  /** tp->rack.mstamp: send time (ns) of the most recently sent skb that was (s)acked. */
+  private long rackMstampNs;
+  /** tp->rack.end_seq of that skb (tie-break for equal send times). */
+  private int rackEndSeq;
+  /** tp->rack.rtt_us: RTT of that skb; 0 until one is (s)acked (always 0 without SACK). */
+  private long rackRttUs;
+  /** tp->rack.advanced: a newer skb was (s)acked since the last loss detection. */
+  private boolean rackAdvanced;
 
   // ---- receive side (no out-of-order queue: such data is dropped and ACKed at once) ----
   /** Bytes received in order and not yet read (rcv_nxt - copied_seq, less SYN/FIN). */
@@ -1790,14 +1800,15 @@ public final class TcpSock implements CcHost {
   private void transmitSkb(long now, TcpSkb skb, int kind, boolean retrans) {
     boolean syn = (skb.tcpFlags & TcpFlags.SYN) != 0;
     boolean synAck = syn && (skb.tcpFlags & TcpFlags.ACK) != 0;
-    // Force PSH on every GSO packet to expedite the receiver's GRO flush (not on 1-MSS packets).
-    if (!syn && skb.pcount > 1) skb.tcpFlags |= TcpFlags.PSH;
     SkBuff c = new SkBuff();
     c.flow = flow;
     c.connId = connId;
     c.seq = skb.seq;
     c.ackSeq = syn && !synAck ? 0 : rcvNxt;
     c.tcpFlags = synAck ? TcpFlags.SYN | TcpFlags.ACK : syn ? TcpFlags.SYN : (skb.tcpFlags | TcpFlags.ACK);
+    // Force PSH on every GSO packet to expedite the receiver's GRO flush (not on 1-MSS packets).
+    // Only the clone's control block carries it: the queued skb keeps its own flags.
+    if (!syn && skb.pcount > 1) c.tcpFlags |= TcpFlags.PSH;
     c.window = windowField(syn);
     c.options = synAck ? synAckOptions(now) : syn ? synOptions(now) : establishedOptions(now);
     c.len = skb.len;
@@ -2007,6 +2018,9 @@ public final class TcpSock implements CcHost {
     }
     long priorDelivered = delivered;
     long priorLost = lost;
+    if (sackOk && seg.options != null && seg.options.sackBlocks != null) {
+      flag |= tcpSacktagWriteQueue(now, seg.options.sackBlocks);
+    }
     flag |= tcpCleanRtxQueue(now, ack, priorSndUna, tsEcr, sawTstamp, flag);
     boolean rexmit = false;
     if (tcpAckIsDubious(flag)) {
@@ -2065,10 +2079,16 @@ public final class TcpSock implements CcHost {
       if ((sacked & TcpSkb.TCPCB_RETRANS) != 0) {
         if ((sacked & TcpSkb.TCPCB_SACKED_RETRANS) != 0) retransOut -= ackedPcount;
         flag |= FLAG_RETRANS_DATA_ACKED;
-      } else {
+      } else if ((sacked & TcpSkb.TCPCB_SACKED_ACKED) == 0) {
         lastAckt = skb.txTimeNs;
         if (firstAckt < 0) firstAckt = lastAckt;
         if (!Seq.after(skb.endSeq, highSeq)) flag |= FLAG_ORIG_SACK_ACKED;
+      }
+      if ((sacked & TcpSkb.TCPCB_SACKED_ACKED) != 0) {
+        sackedOut -= ackedPcount;
+      } else if (sackOk) {
+        delivered += ackedPcount; // tcp_count_delivered()
+        tcpRackAdvance(now, sacked, skb.endSeq, skb.txTimeNs);
       }
       if ((sacked & TcpSkb.TCPCB_LOST) != 0) lostOut -= ackedPcount;
       packetsOut -= ackedPcount;
@@ -2095,13 +2115,15 @@ public final class TcpSock implements CcHost {
     if (seqRttUs >= 0) ackUpdateRtt(seqRttUs, caRttUs);
     if ((flag & FLAG_ACKED) != 0) {
       flag |= FLAG_SET_XMIT_TIMER;
-      // tcp_remove_reno_sacks()
-      if (pktsAcked > 0) {
-        delivered += Math.max(pktsAcked - sackedOut, 1);
-        if (pktsAcked - 1 >= sackedOut) sackedOut = 0;
-        else sackedOut -= pktsAcked - 1;
+      if (!sackOk) {
+        // tcp_remove_reno_sacks()
+        if (pktsAcked > 0) {
+          delivered += Math.max(pktsAcked - sackedOut, 1);
+          if (pktsAcked - 1 >= sackedOut) sackedOut = 0;
+          else sackedOut -= pktsAcked - 1;
+        }
+        tcpLimitRenoSacked();
       }
-      tcpLimitRenoSacked();
       if ((flag & FLAG_RETRANS_DATA_ACKED) != 0) flag &= ~FLAG_ORIG_SACK_ACKED;
     }
     cc.pktsAcked(this, pktsAcked, caRttUs, now);
@@ -2191,6 +2213,7 @@ public final class TcpSock implements CcHost {
    */
   private boolean tcpFastretransAlert(long now, int numDupack, int flag) {
     if (packetsOut == 0 && sackedOut != 0) sackedOut = 0;
+    if (sackOk) numDupack = 0; // duplicate ACKs count only without SACK (tcp_add_reno_sack)
     // D. Check state exit conditions. State can be terminated when high_seq is ACKed.
     if (caState == TcpCaState.TCP_CA_Open) {
       retransStampMs = 0;
@@ -2204,7 +2227,7 @@ public final class TcpSock implements CcHost {
           }
         }
         case TCP_CA_Recovery -> {
-          sackedOut = 0; // tcp_reset_reno_sack()
+          if (!sackOk) sackedOut = 0; // tcp_reset_reno_sack()
           if (tcpTryUndoRecovery(now)) return false;
           tcpEndCwndReduction(now);
         }
@@ -2212,6 +2235,7 @@ public final class TcpSock implements CcHost {
       }
     }
     // E. Process state.
+    if (sackOk) return sackAlert(now, flag);
     switch (caState) {
       case TCP_CA_Recovery -> {
         if ((flag & FLAG_SND_UNA_ADVANCED) == 0) tcpAddRenoSack(numDupack);
@@ -2227,6 +2251,108 @@ public final class TcpSock implements CcHost {
       default -> {
         return defaultAlert(now, numDupack, flag);
       }
+    }
+  }
+
+  /** Part E of tcp_fastretrans_alert() for a SACK connection: RACK finds the losses (tcp_identify_packet_loss()). */
+  private boolean sackAlert(long now, int flag) {
+    if (caState == TcpCaState.TCP_CA_Recovery) {
+      tcpRackMarkLost(now);
+      return true;
+    }
+    if (caState == TcpCaState.TCP_CA_Loss) {
+      tcpProcessLoss(now, flag, 0);
+      tcpRackMarkLost(now);
+      if (caState != TcpCaState.TCP_CA_Open) return true;
+    }
+    tcpRackMarkLost(now);
+    // tcp_time_to_recover(): with RACK, packets marked lost start recovery.
+    if (lostOut == 0) {
+      tcpTryToOpen(now, flag);
+      return false;
+    }
+    tcpEnterRecovery(now);
+    return true;
+  }
+
+  /** net/ipv4/tcp_input.c::tcp_sacktag_write_queue() without D-SACK: tags skbs inside the blocks. */
+  private int tcpSacktagWriteQueue(long now, int[] blocks) {
+    int flag = 0;
+    for (int i = 0; i + 1 < blocks.length; i += 2) {
+      int start = blocks[i], end = blocks[i + 1];
+      // tcp_is_sackblock_valid(): inside (snd_una, snd_nxt]; D-SACK and stale blocks are ignored.
+      if (!Seq.after(end, start) || Seq.after(end, sndNxt) || !Seq.after(end, sndUna)) continue;
+      if (Seq.before(start, sndUna)) continue;
+      for (TcpSkb skb = rtxHead; skb != null; skb = skb.next) {
+        if (!Seq.after(skb.endSeq, start)) continue;
+        if (!Seq.before(skb.seq, end)) break;
+        if ((skb.sacked & TcpSkb.TCPCB_SACKED_ACKED) != 0) continue;
+        int mss = skb.gsoSize > 0 ? skb.gsoSize : Math.max(skb.len, 1);
+        if (Seq.before(skb.seq, start)) {
+          // tcp_match_skb_to_sack(): split at the block's start, on an MSS boundary.
+          int len = (start - skb.seq) / mss * mss;
+          if (len > 0 && len < skb.len) rtxFragment(skb, len);
+          continue;
+        }
+        if (Seq.after(skb.endSeq, end)) {
+          int len = (end - skb.seq) / mss * mss;
+          if (len <= 0 || len >= skb.len) continue;
+          rtxFragment(skb, len);
+        }
+        tcpSacktagOne(now, skb);
+        flag |= FLAG_DATA_SACKED;
+      }
+    }
+    return flag;
+  }
+
+  /** net/ipv4/tcp_input.c::tcp_sacktag_one(). */
+  private void tcpSacktagOne(long now, TcpSkb skb) {
+    int sacked = skb.sacked;
+    int pcount = skb.pcount;
+    if ((sacked & TcpSkb.TCPCB_LOST) != 0) {
+      lostOut -= pcount;
+      skb.sacked &= ~TcpSkb.TCPCB_LOST;
+    }
+    if ((sacked & TcpSkb.TCPCB_SACKED_RETRANS) != 0) {
+      retransOut -= pcount;
+      skb.sacked &= ~TcpSkb.TCPCB_SACKED_RETRANS;
+    }
+    skb.sacked |= TcpSkb.TCPCB_SACKED_ACKED;
+    sackedOut += pcount;
+    delivered += pcount;
+    tcpRackAdvance(now, sacked, skb.endSeq, skb.txTimeNs);
+  }
+
+  /** net/ipv4/tcp_recovery.c::tcp_rack_advance(). */
+  private void tcpRackAdvance(long now, int sacked, int endSeq, long xmitNs) {
+    long rttUs = (now - xmitNs) / 1000;
+    // A retransmitted skb's (s)ack may be for the original: only trust it above min_rtt.
+    if ((sacked & TcpSkb.TCPCB_RETRANS) != 0 && rttUs < minRttUs) return;
+    rackAdvanced = true;
+    rackRttUs = rttUs;
+    if (xmitNs > rackMstampNs || (xmitNs == rackMstampNs && Seq.after(endSeq, rackEndSeq))) {
+      rackMstampNs = xmitNs;
+      rackEndSeq = endSeq;
+    }
+  }
+
+  /**
+   * net/ipv4/tcp_recovery.c::tcp_rack_mark_lost() → tcp_rack_detect_loss(): an skb sent before
+   * the most recently (s)acked one is lost once rack.rtt + reo_wnd has passed since it was sent.
+   * The reordering timer for skbs not yet due is not modelled.
+   */
+  private void tcpRackMarkLost(long now) {
+    if (!rackAdvanced) return;
+    rackAdvanced = false;
+    for (TcpSkb skb = rtxHead; skb != null; skb = skb.next) {
+      int sacked = skb.sacked;
+      if ((sacked & TcpSkb.TCPCB_SACKED_ACKED) != 0) continue;
+      // Skip ones marked lost but not yet retransmitted.
+      if ((sacked & TcpSkb.TCPCB_LOST) != 0 && (sacked & TcpSkb.TCPCB_SACKED_RETRANS) == 0) continue;
+      boolean sentBefore = rackMstampNs > skb.txTimeNs || (rackMstampNs == skb.txTimeNs && Seq.after(rackEndSeq, skb.endSeq));
+      if (!sentBefore) continue;
+      if (rackSkbTimeoutUs(now, skb) <= 0) tcpMarkSkbLost(skb);
     }
   }
 
@@ -2259,7 +2385,7 @@ public final class TcpSock implements CcHost {
    * state until something above high_seq is ACKed (RFC 2582). Returns true when it holds.
    */
   private boolean tcpTryUndoRecovery(long now) {
-    if (sndUna == highSeq) {
+    if (sndUna == highSeq && !sackOk) {
       if (retransOut == 0 && !anyRetransOnQueue()) retransStampMs = 0;
       return true;
     }
@@ -2380,7 +2506,8 @@ public final class TcpSock implements CcHost {
 
   /** net/ipv4/tcp_input.c::tcp_enter_recovery(). */
   private void tcpEnterRecovery(long now) {
-    counters.TcpExtTCPRenoRecovery++;
+    if (sackOk) counters.TcpExtTCPSackRecovery++;
+    else counters.TcpExtTCPRenoRecovery++;
     priorSsthresh = 0;
     undoMarker = true; // tcp_init_undo()
     if (!inCwndReduction()) {
@@ -2625,7 +2752,7 @@ public final class TcpSock implements CcHost {
 
   /** net/ipv4/tcp_input.c::tcp_timeout_mark_lost() for a non-SACK sender. */
   private void tcpTimeoutMarkLost(long now) {
-    sackedOut = 0; // tcp_reset_reno_sack()
+    if (!sackOk) sackedOut = 0; // tcp_reset_reno_sack()
     // Every retransmission in flight is presumed lost with the rest (retrans_out restarts at 0).
     retransOut = 0;
     tlpOutstanding = false;
@@ -2645,7 +2772,7 @@ public final class TcpSock implements CcHost {
     long reoWnd;
     if (caState.compareTo(TcpCaState.TCP_CA_Recovery) >= 0 || sackedOut >= reordering) reoWnd = 0;
     else reoWnd = Math.min(minRttUs == 0xffffffffL ? 0 : minRttUs >> 2, srttUs >> 3);
-    return reoWnd - (now - skb.txTimeNs) / 1000;
+    return rackRttUs + reoWnd - (now - skb.txTimeNs) / 1000;
   }
 
   /** net/ipv4/tcp_input.c::tcp_rearm_rto(). */
@@ -2664,8 +2791,10 @@ public final class TcpSock implements CcHost {
     armRto(now, delay);
   }
 
+  /** ICSK_TIME_RETRANS in the retransmit timer's slot, which it shares with the loss probe. */
   private void armRto(long now, long delay) {
     rtoTimerAt = now + Math.min(delay, TCP_RTO_MAX_NS);
+    tlpTimerAt = Long.MAX_VALUE;
   }
 
   // =====================================================================================

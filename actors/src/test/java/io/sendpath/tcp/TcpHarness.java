@@ -52,6 +52,11 @@ final class TcpHarness implements TcpOutput {
 
   /** A socket in ESTABLISHED after SYN at 0 and SYN-ACK at rttMs (peer MSS 1460, wscale 7, SACK, TS). */
   static TcpHarness established(TcpConfig cfg, double rttMs) {
+    return established(cfg, rttMs, true);
+  }
+
+  /** As above; without 'sack' the peer offers no SACK, so the sender counts duplicate ACKs (a Reno sender). */
+  static TcpHarness established(TcpConfig cfg, double rttMs, boolean sack) {
     TcpHarness h = new TcpHarness(cfg);
     h.sock.connect(0);
     h.drain(0);
@@ -59,7 +64,7 @@ final class TcpHarness implements TcpOutput {
     SkBuff synAck = h.peerSegment(TcpFlags.SYN | TcpFlags.ACK, PEER_ISS, ISS + 1, 65535);
     synAck.options.mss = 1460;
     synAck.options.wscale = PEER_WSCALE;
-    synAck.options.sackOk = true;
+    synAck.options.sackOk = sack;
     synAck.options.tsEcr = syn.options.tsVal;
     h.sock.rcv(ms(rttMs), synAck);
     h.drain(ms(rttMs));

@@ -298,7 +298,8 @@ class TcpSockTest {
 
     @Test
     void threeDupacks_fastRetransmit_recovery() {
-      TcpHarness h = TcpHarness.established(defaults(), 10);
+      // Duplicate ACKs drive recovery for a sender without SACK (tcp_is_reno()).
+      TcpHarness h = TcpHarness.established(defaults(), 10, false);
       h.cursor = h.sent.size();
       h.send(10, 10 * MSS, 0);
       assertThat(h.takeAllSegs()).isEqualTo(10);
@@ -336,7 +337,7 @@ class TcpSockTest {
 
     @Test
     void reno_lossHalvesCwnd() {
-      TcpHarness h = TcpHarness.established(defaults().withCongestionControl("reno"), 10);
+      TcpHarness h = TcpHarness.established(defaults().withCongestionControl("reno"), 10, false);
       h.cursor = h.sent.size();
       h.send(10, 10 * MSS, 0);
       h.takeAllSegs();
