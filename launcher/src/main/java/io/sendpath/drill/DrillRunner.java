@@ -33,6 +33,8 @@ import java.util.Map;
 public final class DrillRunner {
   private static final long NS_PER_US = 1000;
   private static final long FOREVER_US = Long.MAX_VALUE / 4 / NS_PER_US;
+  /** How long past a '>' line's deadline the runner looks for the packet, to report it as late. */
+  private static final long LATE_LOOKAHEAD_US = 10_000_000;
 
   private final DrillScript script;
   private final String name;
@@ -258,6 +260,13 @@ public final class DrillRunner {
     String want = describe(p) + " at " + (startUs == endUs ? secs(startUs) : secs(startUs) + "~" + (endUs >= FOREVER_US ? "*" : secs(endUs))) + " s";
     if (!waitForPacket(hiUs)) {
       if (hiUs < FOREVER_US) host.now = Math.max(host.now, hiUs * NS_PER_US);
+      // Say what came instead, if anything comes later: a late packet is a timing error.
+      long deadlineUs = hiUs >= FOREVER_US ? hiUs : hiUs + LATE_LOOKAHEAD_US;
+      if (hiUs < FOREVER_US && waitForPacket(deadlineUs)) {
+        DrillHost.Out late = host.outQueue.peek();
+        throw DrillStop.fail(p.line(), "expected " + want + " (tolerance " + (hiUs - endUs) + " us), actual "
+            + describe(late.skb(), late.skb().tcpFlags, late.skb().len, 1) + " at " + secs(late.timeNs() / NS_PER_US) + " s");
+      }
       throw DrillStop.fail(p.line(), "expected " + want + ", actual: no packet");
     }
     DrillHost.Out first = host.outQueue.poll();
