@@ -2351,7 +2351,12 @@ public final class TcpSock implements CcHost {
       // Skip ones marked lost but not yet retransmitted.
       if ((sacked & TcpSkb.TCPCB_LOST) != 0 && (sacked & TcpSkb.TCPCB_SACKED_RETRANS) == 0) continue;
       boolean sentBefore = rackMstampNs > skb.txTimeNs || (rackMstampNs == skb.txTimeNs && Seq.after(rackEndSeq, skb.endSeq));
-      if (!sentBefore) continue;
+      if (!sentBefore) {
+        // Linux walks skbs in send order and stops here; the retransmit queue is in that order
+        // except for retransmitted skbs, which are skipped instead.
+        if ((sacked & TcpSkb.TCPCB_EVER_RETRANS) != 0) continue;
+        break;
+      }
       if (rackSkbTimeoutUs(now, skb) <= 0) tcpMarkSkbLost(skb);
     }
   }
