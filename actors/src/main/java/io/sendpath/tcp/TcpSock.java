@@ -2703,7 +2703,15 @@ public final class TcpSock implements CcHost {
     backoff++;
     // Exponential backoff (linear timeouts for thin streams are not modelled).
     rtoNs = Math.min(rtoNs << 1, TCP_RTO_MAX_NS);
-    armRto(now, rtoNs);
+    armRto(now, tcpClampRtoToUserTimeout(now));
+  }
+
+  /** net/ipv4/tcp_timer.c::tcp_clamp_rto_to_user_timeout(): never wait past TCP_USER_TIMEOUT. */
+  private long tcpClampRtoToUserTimeout(long now) {
+    if (userTimeoutMs == 0 || retransStampMs == 0) return rtoNs;
+    long remainingMs = userTimeoutMs - (clockMs(now) - retransStampMs);
+    if (remainingMs <= 0) return 1_000_000L; // the user timeout has passed: fire at the next tick
+    return Math.min(rtoNs, remainingMs * 1_000_000L);
   }
 
   /** net/ipv4/tcp_timer.c::tcp_write_timeout(): true when the connection was given up. */
@@ -2726,6 +2734,8 @@ public final class TcpSock implements CcHost {
   /** net/ipv4/tcp_timer.c::retransmits_timed_out() with tcp_model_timeout() and rto_base TCP_RTO_MIN. */
   private boolean retransmitsTimedOut(long now, int boundary) {
     if (retransmits == 0) return false;
+    // TCP_USER_TIMEOUT replaces the modelled timeout of tcp_retries2.
+    if (userTimeoutMs != 0) return clockMs(now) - retransStampMs - userTimeoutMs >= 0;
     long rtoBaseMs = TCP_RTO_MIN_NS / 1_000_000L;
     int linearBackoffThresh = 63 - Long.numberOfLeadingZeros(TCP_RTO_MAX_NS / TCP_RTO_MIN_NS);
     long timeoutMs;

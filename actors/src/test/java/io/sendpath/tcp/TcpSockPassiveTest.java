@@ -241,6 +241,25 @@ class TcpSockPassiveTest {
     }
 
     @Test
+    void userTimeout_retransmissionsStopAndTheSocketDies_ETIMEDOUT() {
+      Fixture f = new Fixture(false).established(100);
+      f.sock.setUserTimeout(1000);
+      f.now = Fixture.ms(200);
+      f.sock.close(f.now);
+      f.expect(1, 0, FIN | ACK, 1);
+      // RTO 300 ms, then 600 ms clamped to what is left of the 1 s after the first retransmission.
+      f.runTimersUntil(500);
+      f.expect(1, 0, FIN | ACK, 1);
+      f.runTimersUntil(1100);
+      f.expect(1, 0, FIN | ACK, 1);
+      assertThat(f.sock.nextTimerAt()).isEqualTo(Fixture.ms(1500));
+      f.runTimersUntil(1500);
+      f.expectNothing();
+      assertThat(f.sock.state()).isEqualTo(TcpState.TCP_CLOSE);
+      assertThat(f.errors).containsExactly(Errno.ETIMEDOUT);
+    }
+
+    @Test
     void zeroWindow_probesAtSndUnaMinusOne_backingOff() {
       Fixture f = new Fixture(false).established(100);
       f.ack(100, 1, 0);
