@@ -569,6 +569,10 @@ public final class TcpSock implements CcHost {
     if (state != TcpState.TCP_CLOSE || pending != P_NONE) throw new IllegalStateException("connect in " + state);
     // tcp_connect_init()
     tcpHeaderLen = 20 + (cfg.timestamps() ? TCPOLEN_TSTAMP_ALIGNED : 0);
+    if (userMss != 0) {
+      mssClamp = userMss;
+      if (userMss < advmss) advmss = userMss; // tcp_mss_clamp()
+    }
     tcpSyncMss(cfg.mtu());
     selectInitialWindow();
     counters.TcpActiveOpens++;
@@ -1299,7 +1303,7 @@ public final class TcpSock implements CcHost {
     if ((flags & TcpFlags.SYN) == 0 || !ackOk) return; // simultaneous open is not modelled
     TcpOptions opt = seg.options;
     // tcp_parse_options()
-    if (opt != null && opt.mss > 0) mssClamp = opt.mss;
+    if (opt != null && opt.mss > 0) mssClamp = userMss != 0 && userMss < opt.mss ? userMss : opt.mss;
     boolean wscaleOk = cfg.windowScaling() && opt != null && opt.wscale >= 0;
     sndWscale = wscaleOk ? Math.min(opt.wscale, TCP_MAX_WSCALE) : 0;
     if (!wscaleOk) rcvWscale = 0;

@@ -14,8 +14,8 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 
 /**
- * The emulated host a script drives: one listening socket, the connection it accepts, and the
- * host's answer (tcp_v4_send_reset) to segments no socket takes. Every core is called directly
+ * The emulated host a script drives: one listening socket and the connection it accepts (or
+ * one connecting socket), and the host's answer (tcp_v4_send_reset) to segments no socket takes. Every core is called directly
  * in virtual time; no actors.
  *
  * <p>Outbound packets are taken at the TCP → IP boundary (ipv4_specific.queue_xmit), i.e. as
@@ -140,12 +140,8 @@ final class DrillHost {
     }
     int f = seg.tcpFlags;
     if (listener != null && listener.listening && (f & (TcpFlags.SYN | TcpFlags.ACK | TcpFlags.RST)) == TcpFlags.SYN) {
-      Conn c = new Conn();
-      TcpSock sock = new TcpSock(cfg, flow, 1, OUR_ISS, ZEROS, c);
-      c.sock = sock;
-      conn = c;
-      sock.setHostSysctls(sysctls.getInt("tcp_slow_start_after_idle") != 0, sysctls.getInt("tcp_invalid_ratelimit"),
-          sysctls.getInt("tcp_early_retrans"));
+      Conn c = newConn();
+      TcpSock sock = c.sock;
       if (listener.userMss != 0) sock.setUserMss(listener.userMss);
       sock.synRecv(now, seg);
       drain(sock);
@@ -155,6 +151,27 @@ final class DrillHost {
       return;
     }
     sendReset(seg);
+  }
+
+  /** connect() on socket 'l': an active open from the local port to the remote one (tcp_v4_connect()). */
+  Conn connect(Listener l) {
+    Conn c = newConn();
+    if (l.userMss != 0) c.sock.setUserMss(l.userMss);
+    c.sock.connect(now);
+    drain(c.sock);
+    if (l.sndbuf >= 0) c.sock.setSndbuf(now, l.sndbuf, sysctls.getInt("wmem_max"));
+    if (l.nodelay) c.sock.setNodelay(now, true);
+    return c;
+  }
+
+  private Conn newConn() {
+    Conn c = new Conn();
+    TcpSock sock = new TcpSock(cfg, flow, 1, OUR_ISS, ZEROS, c);
+    c.sock = sock;
+    conn = c;
+    sock.setHostSysctls(sysctls.getInt("tcp_slow_start_after_idle") != 0, sysctls.getInt("tcp_invalid_ratelimit"),
+        sysctls.getInt("tcp_early_retrans"));
+    return c;
   }
 
   /** net/ipv4/tcp_ipv4.c::tcp_v4_send_reset() for a segment no socket takes. */

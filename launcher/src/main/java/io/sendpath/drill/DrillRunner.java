@@ -459,7 +459,7 @@ public final class DrillRunner {
 
   private static final Map<String, Integer> ERRNO = Map.of(
       "EPIPE", 32, "EAGAIN", 11, "ECONNRESET", 104, "ENOTCONN", 107, "EINVAL", 22, "ETIMEDOUT", 110,
-      "ECONNREFUSED", 111, "EBADF", 9);
+      "ECONNREFUSED", 111, "EBADF", 9, "EINPROGRESS", 115);
 
   private static String errnoName(int errno) {
     for (Map.Entry<String, Integer> e : ERRNO.entrySet()) if (e.getValue() == errno) return e.getKey();
@@ -548,6 +548,32 @@ public final class DrillRunner {
           if (!(fds.get(fdArg()) instanceof DrillHost.Listener l)) { err("EBADF"); return null; }
           l.listening = true;
           ret(0);
+        }
+        case "connect" -> {
+          if (!(fds.get(fdArg()) instanceof DrillHost.Listener l) || l.listening) { err("EBADF"); return null; }
+          if (host.conn != null) throw unsupported("a second connection");
+          DrillHost.Conn conn = host.connect(l);
+          fds.put(l.fd, conn);
+          if (host.listener == l) host.listener = null;
+          conn.fd = l.fd;
+          conn.nonblocking = l.nonblocking;
+          Blocked b = new Blocked() {
+            @Override boolean tryComplete() {
+              TcpState st = conn.sock.state();
+              if (st == TcpState.TCP_SYN_SENT) return false;
+              if (conn.error != 0) {
+                result = -1;
+                errno = errnoName(conn.error);
+                conn.error = 0;
+              } else {
+                result = 0;
+              }
+              return true;
+            }
+          };
+          if (b.tryComplete()) { result = b.result; errno = b.errno; return null; }
+          if (conn.nonblocking) { err("EINPROGRESS"); return null; }
+          return b;
         }
         case "accept" -> {
           if (!(fds.get(fdArg()) instanceof DrillHost.Listener l)) { err("EBADF"); return null; }

@@ -73,18 +73,19 @@ class DrillRunnerTest {
     int status = cmd.execute("drill", root.resolve("unsupported").toString(), root.resolve("pass").toString(),
         root.resolve("fail/wrong-seq.pkt").toString());
     List<String> lines = out.toString().lines().toList();
-    assertThat(lines).hasSize(7);
+    assertThat(lines).hasSize(8);
     // Sorted over all inputs, folders searched recursively.
     assertThat(lines.get(0)).startsWith("FAIL " + root.resolve("fail/wrong-seq.pkt") + ":");
     assertThat(lines.get(1)).isEqualTo("PASS " + root.resolve("pass/blocking-read.pkt"));
-    assertThat(lines.get(2)).isEqualTo("PASS " + root.resolve("pass/server-echo-close.pkt"));
-    assertThat(lines.get(3)).startsWith("UNSUPPORTED " + root.resolve("unsupported/init-command.pkt") + ":3: ");
-    assertThat(lines.get(6)).isEqualTo("2 passed, 1 failed, 3 unsupported");
+    assertThat(lines.get(2)).isEqualTo("PASS " + root.resolve("pass/client-connect.pkt"));
+    assertThat(lines.get(3)).isEqualTo("PASS " + root.resolve("pass/server-echo-close.pkt"));
+    assertThat(lines.get(4)).startsWith("UNSUPPORTED " + root.resolve("unsupported/init-command.pkt") + ":3: ");
+    assertThat(lines.get(7)).isEqualTo("3 passed, 1 failed, 3 unsupported");
     assertThat(status).isEqualTo(1);
 
     out.getBuffer().setLength(0);
     assertThat(cmd.execute("drill", root.resolve("pass").toString())).isZero();
-    assertThat(out.toString().lines().toList()).last().isEqualTo("2 passed, 0 failed, 0 unsupported");
+    assertThat(out.toString().lines().toList()).last().isEqualTo("3 passed, 0 failed, 0 unsupported");
 
     assertThat(cmd.execute("drill", root.resolve("no-such-folder").toString())).isEqualTo(2);
     assertThat(err.toString()).contains("no such file or folder");
