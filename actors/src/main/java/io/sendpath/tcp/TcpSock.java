@@ -9,7 +9,12 @@ import io.sendpath.protocol.TcpOptions;
 import io.sendpath.protocol.ops.NetXmit;
 
 /**
- * The sending half of an actively opened Linux TCP socket (struct tcp_sock), as a pure core.
+ * A Linux TCP socket (struct tcp_sock) as a pure core: active open ({@link #connect}) or passive
+ * open ({@link #synRecv}, the request a listener keeps until the third ACK), the send path, ACK
+ * processing with a SACK scoreboard (RACK loss detection, PRR) or NewReno without SACK, tail loss
+ * probes, zero window probes, RTO, and a receive path that queues in-order data and ACKs it with
+ * Linux's delayed-ACK engine (quick ACKs, ato, pingpong). No out-of-order queue: such data is
+ * dropped and ACKed at once.
  *
  * <pre>
  *  sendmsg ─► tcp_sendmsg_locked ─► tcp_push / tcp_push_one ─► tcp_write_xmit ─► tcp_transmit_skb
@@ -18,13 +23,16 @@ import io.sendpath.protocol.ops.NetXmit;
  *  rcv(ACK) ─► tcp_ack ─► tcp_clean_rtx_queue / tcp_fastretrans_alert / tcp_cong_control
  *           ─► tcp_xmit_recovery ─► tcp_data_snd_check ─► tcp_check_space ─► out.writeSpace()
  *  wfree ─► tcp_wfree ─► (TSQ_THROTTLED) tcp_tsq_handler ─► tcp_write_xmit
- *  onTimer ─► tcp_retransmit_timer (RTO, SYN) / TIME_WAIT expiry
+ *  onTimer ─► tcp_retransmit_timer (RTO, SYN) / tcp_send_loss_probe / tcp_probe_timer /
+ *            tcp_delack_timer / TIME_WAIT expiry
  * </pre>
  *
  * One skb is handed down at a time: between {@link TcpOutput#queueXmit} and
  * {@link #xmitResult} the core is inside tcp_transmit_skb ({@link #xmitPending()}), and the
  * caller holds every other input back. Work that would transmit meanwhile is remembered as a
- * chain of steps (retransmit queue, push, space check, ACK) and resumed on the result.
+ * chain of steps (retransmit queue, push, space check, ACK) and resumed on the result. A caller
+ * may also answer from inside queueXmit (a device that consumes at once, as Linux's synchronous
+ * dev_queue_xmit() does); {@link #wfree} may then come before {@link #xmitResult}.
  * Memory is accounted in skb truesize. Time is virtual nanoseconds; jiffies are milliseconds.
  */
 public final class TcpSock implements CcHost {

@@ -448,8 +448,8 @@ public final class DrillRunner {
     }
     b.line = c.line();
     b.what = what;
+    // T2 counts from the same base as T1.
     b.endUs = c.time().kind() == Time.Kind.ABSOLUTE ? c.time().endUsecs() : startUs - c.time().usecs() + c.time().endUsecs();
-    if (c.time().endRelative()) b.endUs = startUs + c.time().endUsecs();
     b.tolUs = Math.max(script.toleranceUsecs(), (b.endUs - startUs) / 8);
     b.wantResult = c.result();
     b.wantErrno = c.errno();
