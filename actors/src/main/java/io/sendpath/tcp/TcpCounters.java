@@ -16,9 +16,11 @@ public final class TcpCounters {
   public long TcpExtTCPSynRetrans;
   public long TcpExtTCPAutoCorking;
   public long TcpExtTCPRenoRecovery;
+  public long TcpExtTCPSackRecovery;
   public long TcpExtTCPRetransFail;
   /** LINUX_MIB_TCPWINPROBE: zero-window probes sent (tcp_xmit_probe_skb from the probe timer). */
   public long TcpExtTCPWinProbe;
+  public long TcpExtTCPLossProbes;
   public long TcpExtTCPHystartTrainDetect;
   public long TcpExtTCPHystartTrainCwnd;
   public long TcpExtTCPHystartDelayDetect;
@@ -40,7 +42,9 @@ public final class TcpCounters {
     sum.TcpExtTCPSynRetrans += TcpExtTCPSynRetrans;
     sum.TcpExtTCPAutoCorking += TcpExtTCPAutoCorking;
     sum.TcpExtTCPRenoRecovery += TcpExtTCPRenoRecovery;
+    sum.TcpExtTCPSackRecovery += TcpExtTCPSackRecovery;
     sum.TcpExtTCPRetransFail += TcpExtTCPRetransFail;
+    sum.TcpExtTCPLossProbes += TcpExtTCPLossProbes;
     sum.TcpExtTCPHystartTrainDetect += TcpExtTCPHystartTrainDetect;
     sum.TcpExtTCPHystartTrainCwnd += TcpExtTCPHystartTrainCwnd;
     sum.TcpExtTCPHystartDelayDetect += TcpExtTCPHystartDelayDetect;

@@ -9,7 +9,12 @@ import io.sendpath.protocol.TcpOptions;
 import io.sendpath.protocol.ops.NetXmit;
 
 /**
- * The sending half of an actively opened Linux TCP socket (struct tcp_sock), as a pure core.
+ * A Linux TCP socket (struct tcp_sock) as a pure core: active open ({@link #connect}) or passive
+ * open ({@link #synRecv}, the request a listener keeps until the third ACK), the send path, ACK
+ * processing with a SACK scoreboard (RACK loss detection, PRR) or NewReno without SACK, tail loss
+ * probes, zero window probes, RTO, and a receive path that queues in-order data and ACKs it with
+ * Linux's delayed-ACK engine (quick ACKs, ato, pingpong). No out-of-order queue: such data is
+ * dropped and ACKed at once.
  *
  * <pre>
  *  sendmsg ─► tcp_sendmsg_locked ─► tcp_push / tcp_push_one ─► tcp_write_xmit ─► tcp_transmit_skb
@@ -18,13 +23,16 @@ import io.sendpath.protocol.ops.NetXmit;
  *  rcv(ACK) ─► tcp_ack ─► tcp_clean_rtx_queue / tcp_fastretrans_alert / tcp_cong_control
  *           ─► tcp_xmit_recovery ─► tcp_data_snd_check ─► tcp_check_space ─► out.writeSpace()
  *  wfree ─► tcp_wfree ─► (TSQ_THROTTLED) tcp_tsq_handler ─► tcp_write_xmit
- *  onTimer ─► tcp_retransmit_timer (RTO, SYN) / TIME_WAIT expiry
+ *  onTimer ─► tcp_retransmit_timer (RTO, SYN) / tcp_send_loss_probe / tcp_probe_timer /
+ *            tcp_delack_timer / TIME_WAIT expiry
  * </pre>
  *
  * One skb is handed down at a time: between {@link TcpOutput#queueXmit} and
  * {@link #xmitResult} the core is inside tcp_transmit_skb ({@link #xmitPending()}), and the
  * caller holds every other input back. Work that would transmit meanwhile is remembered as a
- * chain of steps (retransmit queue, push, space check, ACK) and resumed on the result.
+ * chain of steps (retransmit queue, push, space check, ACK) and resumed on the result. A caller
+ * may also answer from inside queueXmit (a device that consumes at once, as Linux's synchronous
+ * dev_queue_xmit() does); {@link #wfree} may then come before {@link #xmitResult}.
  * Memory is accounted in skb truesize. Time is virtual nanoseconds; jiffies are milliseconds.
  */
 public final class TcpSock implements CcHost {
@@ -56,6 +64,15 @@ public final class TcpSock implements CcHost {
   /** Truesize of a pure ACK (net/ipv4/tcp_output.c::skb_set_tcp_pure_ack()). */
   static final int PURE_ACK_TRUESIZE = 2;
 
+  /** TCP_ATO_MIN and TCP_DELACK_MIN at HZ=1000: 40 ms (include/net/tcp.h). */
+  static final int TCP_ATO_MIN_MS = 40, TCP_DELACK_MIN_MS = 40;
+  /** TCP_DELACK_MAX: 200 ms. */
+  static final int TCP_DELACK_MAX_MS = 200;
+  /** TCP_MAX_QUICKACKS: at most 16 quick ACKs after a quickack-mode entry. */
+  static final int TCP_MAX_QUICKACKS = 16;
+  /** SOCK_MIN_SNDBUF on x86_64: 2 * (2048 + SKB_TRUESIZE(1)) rounded as Linux does. */
+  static final int SOCK_MIN_SNDBUF = 4608;
+
   /** tp->nonagle bits (include/net/tcp.h TCP_NAGLE_*). */
   static final int TCP_NAGLE_OFF = 1, TCP_NAGLE_CORK = 2, TCP_NAGLE_PUSH = 4;
 
@@ -70,9 +87,10 @@ public final class TcpSock implements CcHost {
   static final int FLAG_FORWARD_PROGRESS = FLAG_ACKED | FLAG_DATA_SACKED;
 
   /** What the skb handed down is, so xmitResult knows how to go on. */
-  private static final int P_NONE = 0, P_WRITE = 1, P_RETRANS_QUEUE = 2, P_RTO = 3, P_CONTROL = 4;
+  private static final int P_NONE = 0, P_WRITE = 1, P_RETRANS_QUEUE = 2, P_RTO = 3, P_CONTROL = 4, P_WAKEUP = 5,
+      P_PROBE = 6, P_TLP = 7;
   /** Deferred steps, run in this order once nothing is pending. */
-  private static final int CHAIN_RETRANS = 1, CHAIN_PUSH = 2, CHAIN_SPACE = 4, CHAIN_ACK = 8;
+  private static final int CHAIN_RETRANS = 1, CHAIN_PUSH = 2, CHAIN_SPACE = 4, CHAIN_ACK = 8, CHAIN_ACK_CHECK = 16;
 
   // ---- identity ----
   private final TcpConfig cfg;
@@ -120,14 +138,14 @@ public final class TcpSock implements CcHost {
   private int sndWscale;
   /** Timestamps negotiated (rx_opt.tstamp_ok). */
   private boolean tsOk;
-  /** SACK negotiated (rx_opt.sack_ok). Blocks the peer sends are read as dupacks (NewReno). */
+  /** SACK negotiated (rx_opt.sack_ok): the peer's blocks tag the scoreboard and RACK finds losses. */
   private boolean sackOk;
   /** Last TS val from the peer, echoed in TS ecr (rx_opt.ts_recent). */
   private int tsRecent;
   /** Peer's MSS from its SYN-ACK (rx_opt.mss_clamp); TCP_MSS_DEFAULT until then. */
   private int mssClamp = TCP_MSS_DEFAULT;
-  /** Our advertised MSS (tp->advmss): MTU - 40. */
-  private final int advmss;
+  /** Our advertised MSS (tp->advmss): MTU - 40, or TCP_MAXSEG when smaller (tcp_mss_clamp()). */
+  private int advmss;
   /** Sender MSS (tp->mss_cache): payload bytes per segment, options excluded. */
   private int mssCache;
   /** TCP header length with the options every segment carries (20, or 32 with timestamps). */
@@ -237,8 +255,78 @@ public final class TcpSock implements CcHost {
   private long timeWaitAt = Long.MAX_VALUE;
   /** ICSK_TIME_PROBE0: data queued, nothing in flight, nothing could be sent (tcp_check_probe_timer). */
   private long probeTimerAt = Long.MAX_VALUE;
-  /** icsk_backoff of the zero-window probe timer: probes sent into a closed window since data last went out (0..tcp_retries2). */
-  private int probes0Backoff;
+  /** ICSK_TIME_DACK: the delayed ACK timer (icsk_ack.timeout while ICSK_ACK_TIMER is set). */
+  private long delackTimerAt = Long.MAX_VALUE;
+  /** ICSK_TIME_LOSS_PROBE: the tail loss probe timer (tcp_schedule_loss_probe()). */
+  private long tlpTimerAt = Long.MAX_VALUE;
+  /** tp->tlp_high_seq: snd_nxt when a loss probe was sent and not yet answered; 0 = none. */
+  private int tlpHighSeq;
+  /** A loss probe is outstanding (tlp_high_seq is meaningful). */
+  private boolean tlpOutstanding;
+
+  // ---- RACK (net/ipv4/tcp_recovery.c), SACK connections only ----
+  /** tp->rack.mstamp: send time (ns) of the most recently sent skb that was (s)acked. */
+  private long rackMstampNs;
+  /** tp->rack.end_seq of that skb (tie-break for equal send times). */
+  private int rackEndSeq;
+  /** tp->rack.rtt_us: RTT of that skb; 0 until one is (s)acked (always 0 without SACK). */
+  private long rackRttUs;
+  /** tp->rack.advanced: a newer skb was (s)acked since the last loss detection. */
+  private boolean rackAdvanced;
+
+  // ---- receive side (no out-of-order queue: such data is dropped and ACKed at once) ----
+  /** Bytes received in order and not yet read (rcv_nxt - copied_seq, less SYN/FIN). */
+  private long rcvQueueBytes;
+  /** tp->rcv_wup: rcv_nxt when the window was last advertised. */
+  private int rcvWup;
+  /** RCV_SHUTDOWN in sk_shutdown: FIN received, or close() / shutdown(SHUT_RD). */
+  private boolean rcvShutdown;
+  /** The peer's FIN was received (read returns 0 once the queue is empty). */
+  private boolean finReceived;
+  /** SEND_SHUTDOWN in sk_shutdown: shutdown(SHUT_WR) or close() was called. */
+  private boolean sendShutdown;
+  /** SOCK_DEAD: close() was called; the socket is an orphan. */
+  private boolean orphan;
+
+  // ---- delayed ACK engine (icsk->icsk_ack) ----
+  /** icsk_ack.quick: quick ACKs left before delayed ACKs resume. */
+  private int ackQuick;
+  /** icsk_ack.ato in jiffies (ms); 0 until the first data segment arrives. */
+  private int ackAtoMs;
+  /** icsk_ack.pingpong >= TCP_PINGPONG_THRESH: interactive mode, ACKs are delayed. */
+  private boolean pingpong;
+  /** ICSK_ACK_SCHED: an ACK is owed to the peer. */
+  private boolean ackScheduled;
+  /** ICSK_ACK_NOW: the owed ACK goes out at the next tcp_ack_snd_check. */
+  private boolean ackNow;
+  /** icsk_ack.lrcvtime: jiffies of the last data segment received. */
+  private int ackLrcvtime;
+  /** icsk_ack.rcv_mss: estimate of the peer's segment size. */
+  private int ackRcvMss;
+
+  // ---- socket options ----
+  /** tp->nonagle: TCP_NAGLE_OFF (TCP_NODELAY), TCP_NAGLE_CORK (TCP_CORK), TCP_NAGLE_PUSH bits. */
+  private int nonagleBits;
+  /** tp->rx_opt.user_mss (TCP_MAXSEG); 0 = not set. */
+  private int userMss;
+  /** SOCK_SNDBUF_LOCK: SO_SNDBUF was set; tcp_sndbuf_expand() leaves sk_sndbuf alone. */
+  private boolean sndbufLocked;
+  /** tp->notsent_lowat (TCP_NOTSENT_LOWAT); 0 means the sysctl applies. */
+  private long notsentLowatOpt;
+  /** icsk_user_timeout (TCP_USER_TIMEOUT) in ms; 0 = not set. */
+  private int userTimeoutMs;
+  /** icsk_probes_out: zero window probes sent without an answer. */
+  private int probesOut;
+  /** tcp_slow_start_after_idle sysctl. */
+  private boolean slowStartAfterIdle = true;
+  /** tcp_invalid_ratelimit sysctl in ms (tcp_oow_rate_limited()). */
+  private int invalidRatelimitMs = 500;
+  /** tcp_early_retrans sysctl: 3 or 4 enable tail loss probes. */
+  private int earlyRetrans = 3;
+  /** tp->last_oow_ack_time in ms; MIN = never. */
+  private long lastOowAckMs = Integer.MIN_VALUE;
+  /** tp->snd_cwnd_stamp in jiffies. */
+  private int sndCwndStamp;
 
   // ---- the transmit handshake ----
   /** P_*: what was handed down and awaits xmitResult; P_NONE when nothing is pending. */
@@ -271,6 +359,7 @@ public final class TcpSock implements CcHost {
     this.reordering = cfg.reordering();
     this.cwnd = cfg.initCwnd();
     this.sndUna = this.sndNxt = this.writeSeq = this.pushedSeq = this.sndSml = this.highSeq = iss;
+    this.nonagleBits = cfg.nodelay() ? TCP_NAGLE_OFF : 0;
   }
 
   // =====================================================================================
@@ -281,7 +370,9 @@ public final class TcpSock implements CcHost {
   public FlowKey flow() { return flow; }
   public TcpCaState caState() { return caState; }
   public boolean xmitPending() { return pending != P_NONE; }
-  public long nextTimerAt() { return Math.min(Math.min(rtoTimerAt, timeWaitAt), probeTimerAt); }
+  public long nextTimerAt() {
+    return Math.min(Math.min(Math.min(rtoTimerAt, timeWaitAt), probeTimerAt), Math.min(delackTimerAt, tlpTimerAt));
+  }
   public TcpCounters counters() { return counters; }
   public long sndbufFree() { return Math.max(0, sndbuf - wmemQueued); }
   public long writeQueueBytes() { return Integer.toUnsignedLong(writeSeq - sndNxt); }
@@ -294,12 +385,203 @@ public final class TcpSock implements CcHost {
   public int writeSeq() { return writeSeq; }
   public long rtoNs() { return rtoNs; }
   public int packetsOut() { return packetsOut; }
+  /** tp->advmss (tcpi_advmss). */
+  public int advmss() { return advmss; }
+  /** icsk_probes_out (tcpi_probes). */
+  public int probesOut() { return probesOut; }
+  /** Bytes received in order and not yet read. */
+  public long rcvQueueBytes() { return rcvQueueBytes; }
+  /** The peer's FIN was received: a read of an empty queue returns 0. */
+  public boolean finReceived() { return finReceived; }
+  /** SEND_SHUTDOWN: writes fail with EPIPE. */
+  public boolean sendShutdown() { return sendShutdown; }
+  /** TCP_MAXSEG as getsockopt() reports it: user_mss before the connection exists, else mss_cache. */
+  public int maxseg() {
+    return userMss != 0 && (state == TcpState.TCP_CLOSE || state == TcpState.TCP_LISTEN) ? userMss : mssCache;
+  }
+  public int userMss() { return userMss; }
+  public long notsentLowat() { return notsentLowatOpt != 0 ? notsentLowatOpt : cfg.notsentLowat(); }
+  public int userTimeoutMs() { return userTimeoutMs; }
+  public boolean nodelay() { return (nonagleBits & TCP_NAGLE_OFF) != 0; }
+  public boolean corked() { return (nonagleBits & TCP_NAGLE_CORK) != 0; }
+
+  /** include/net/sock.h::__sk_stream_is_writeable(sk, 1): what tcp_poll() reports as POLLOUT. */
+  public boolean pollWritable() {
+    return sndbuf - wmemQueued >= (wmemQueued >> 1) && streamMemoryFree(1);
+  }
+
+  /** Host sysctls the core reads beyond {@link TcpConfig}: tcp_slow_start_after_idle, tcp_invalid_ratelimit, tcp_early_retrans. */
+  public void setHostSysctls(boolean slowStartAfterIdle, int invalidRatelimitMs, int earlyRetrans) {
+    this.slowStartAfterIdle = slowStartAfterIdle;
+    this.invalidRatelimitMs = invalidRatelimitMs;
+    this.earlyRetrans = earlyRetrans;
+  }
+
+  /** setsockopt(TCP_NODELAY): net/ipv4/tcp.c::__tcp_sock_set_nodelay(). */
+  public void setNodelay(long now, boolean on) {
+    if (pending != P_NONE) throw new IllegalStateException("setsockopt while a transmit is pending");
+    if (on) {
+      nonagleBits |= TCP_NAGLE_OFF | TCP_NAGLE_PUSH;
+      pushPendingFrames(now);
+    } else {
+      nonagleBits &= ~TCP_NAGLE_OFF;
+    }
+  }
+
+  /** setsockopt(TCP_CORK): net/ipv4/tcp.c::__tcp_sock_set_cork(). */
+  public void setCork(long now, boolean on) {
+    if (pending != P_NONE) throw new IllegalStateException("setsockopt while a transmit is pending");
+    if (on) {
+      nonagleBits |= TCP_NAGLE_CORK;
+    } else {
+      nonagleBits &= ~TCP_NAGLE_CORK;
+      if ((nonagleBits & TCP_NAGLE_OFF) != 0) nonagleBits |= TCP_NAGLE_PUSH;
+      pushPendingFrames(now);
+    }
+  }
+
+  /** setsockopt(TCP_MAXSEG) before the connection exists (tp->rx_opt.user_mss). */
+  public void setUserMss(int mss) {
+    userMss = mss;
+  }
+
+  /** setsockopt(SO_SNDBUF): net/core/sock.c::__sock_set_sndbuf(), doubled, SOCK_SNDBUF_LOCK set. */
+  public void setSndbuf(long now, int val, int wmemMax) {
+    long v = Math.min(Integer.toUnsignedLong(val), wmemMax);
+    sndbuf = Math.max(v * 2, SOCK_MIN_SNDBUF);
+    sndbufLocked = true;
+    chain |= CHAIN_SPACE; // sk->sk_write_space()
+    runChain(now);
+  }
+
+  /** setsockopt(TCP_NOTSENT_LOWAT). */
+  public void setNotsentLowat(long now, long bytes) {
+    notsentLowatOpt = bytes;
+    chain |= CHAIN_SPACE; // sk->sk_write_space()
+    runChain(now);
+  }
+
+  /** setsockopt(TCP_USER_TIMEOUT) in ms. */
+  public void setUserTimeout(int ms) {
+    userTimeoutMs = ms;
+  }
+
+  /** tcp_push_pending_frames() with tp->nonagle. */
+  private void pushPendingFrames(long now) {
+    if (writeHead == null || state.isFinal()) return;
+    requestPush(now, tcpCurrentMss(), nonagleBits);
+    runChain(now);
+  }
+
+  /**
+   * recvmsg(): takes up to 'max' bytes of in-order data; returns the bytes read (0 when none
+   * are queued). net/ipv4/tcp.c::tcp_recvmsg_locked() then tcp_cleanup_rbuf() (window updates
+   * after reading are not modelled: the receive window never shrinks here).
+   */
+  public long recv(long now, long max) {
+    if (pending != P_NONE) throw new IllegalStateException("recv while a transmit is pending");
+    long n = Math.min(max, rcvQueueBytes);
+    rcvQueueBytes -= n;
+    return n;
+  }
+
+  /**
+   * A SYN for a listening socket: net/ipv4/tcp_input.c::tcp_conn_request() with the request
+   * kept in this socket (SYN_RECV), and the SYN-ACK net/ipv4/tcp_output.c::tcp_make_synack()
+   * sends. The third ACK makes it ESTABLISHED (tcp_check_req() → tcp_create_openreq_child()).
+   */
+  public void synRecv(long now, SkBuff syn) {
+    if (state != TcpState.TCP_CLOSE || pending != P_NONE) throw new IllegalStateException("synRecv in " + state);
+    TcpOptions opt = syn.options;
+    // tcp_openreq_init() / tcp_parse_options()
+    mssClamp = opt != null && opt.mss > 0 ? opt.mss : TCP_MSS_DEFAULT;
+    if (userMss != 0 && userMss < mssClamp) mssClamp = userMss;
+    if (userMss != 0 && userMss < advmss) advmss = userMss; // tcp_mss_clamp()
+    tsOk = cfg.timestamps() && opt != null && opt.timestamps;
+    sackOk = cfg.sack() && opt != null && opt.sackOk;
+    boolean wscaleOk = cfg.windowScaling() && opt != null && opt.wscale >= 0;
+    sndWscale = wscaleOk ? Math.min(opt.wscale, TCP_MAX_WSCALE) : 0;
+    if (tsOk) tsRecent = opt.tsVal;
+    rcvNxt = syn.seq + 1;
+    rcvWup = rcvNxt;
+    selectInitialWindow();
+    if (!wscaleOk) rcvWscale = 0;
+    tcpHeaderLen = 20 + (tsOk ? TCPOLEN_TSTAMP_ALIGNED : 0);
+    setState(TcpState.TCP_SYN_RECV);
+    TcpSkb synAck = new TcpSkb();
+    synAck.seq = iss;
+    synAck.endSeq = iss + 1;
+    synAck.tcpFlags = TcpFlags.SYN | TcpFlags.ACK;
+    writeSeq = iss + 1;
+    wmemQueued += synAck.truesize();
+    rtxAppend(synAck);
+    sndNxt = writeSeq;
+    pushedSeq = writeSeq;
+    packetsOut += 1;
+    synAckWscaleOk = wscaleOk;
+    transmitSkb(now, synAck, P_CONTROL, false);
+    armRto(now, rtoNs);
+  }
+
+  /** The peer's SYN offered window scaling: the SYN-ACK carries wscale. */
+  private boolean synAckWscaleOk;
+
+  /**
+   * The ACK that completes a passive open (tcp_check_req(), tcp_create_openreq_child(),
+   * tcp_rcv_state_process() in TCP_SYN_RECV). Returns false when the segment is not acceptable.
+   */
+  private boolean rcvSynRecvAck(long now, SkBuff seg) {
+    if ((seg.tcpFlags & TcpFlags.ACK) == 0 || seg.ackSeq != sndNxt) return false;
+    TcpSkb synAck = rtxHead;
+    long seqRttUs = (synAck.sacked & TcpSkb.TCPCB_EVER_RETRANS) == 0 ? (now - synAck.txTimeNs) / 1000 : -1;
+    rtxUnlinkHead();
+    wmemQueued -= synAck.truesize();
+    packetsOut = retransOut = lostOut = sackedOut = 0;
+    bytesAcked += 1;
+    sndUna = seg.ackSeq;
+    retransmits = 0;
+    retransStampMs = 0;
+    rtoTimerAt = Long.MAX_VALUE;
+    // tcp_create_openreq_child(): the window of the ACK, scaled.
+    sndWnd = (int) Math.min((long) (seg.window & 0xffff) << sndWscale, Integer.MAX_VALUE);
+    sndWl1 = seg.seq;
+    maxWindow = sndWnd;
+    tcpSyncMss(cfg.mtu());
+    // tcp_initialize_rcv_mss()
+    ackRcvMss = Math.min(Math.min(advmss, mssCache), Math.min(rcvWnd / 2, TCP_MSS_DEFAULT));
+    ackRcvMss = Math.max(ackRcvMss, TCP_MIN_MSS);
+    ackLrcvtime = jiffies(now);
+    if (seqRttUs >= 0) ackUpdateRtt(seqRttUs, seqRttUs); // tcp_synack_rtt_meas()
+    setState(TcpState.TCP_ESTABLISHED);
+    // tcp_init_transfer()
+    if (srttUs == 0) {
+      rttvarUs = mdevUs = mdevMaxUs = TCP_TIMEOUT_FALLBACK_NS / 1000;
+      rtoNs = TCP_TIMEOUT_FALLBACK_NS;
+    }
+    ssthresh = CongestionControl.TCP_INFINITE_SSTHRESH;
+    cwnd = cfg.initCwnd();
+    sndCwndStamp = jiffies(now);
+    undoMarker = false;
+    highSeq = sndNxt;
+    lsndtime = jiffies(now);
+    cc.init(this, now);
+    tcpUpdatePacingRate();
+    if (!sndbufLocked) tcpSndbufExpand(); // tcp_init_buffer_space()
+    return true;
+  }
+
+  /** TCP_MIN_MSS. */
+  static final int TCP_MIN_MSS = 88;
 
   /** net/ipv4/tcp_output.c::tcp_connect(): send the SYN, arm the SYN timer. */
   public void connect(long now) {
     if (state != TcpState.TCP_CLOSE || pending != P_NONE) throw new IllegalStateException("connect in " + state);
     // tcp_connect_init()
     tcpHeaderLen = 20 + (cfg.timestamps() ? TCPOLEN_TSTAMP_ALIGNED : 0);
+    if (userMss != 0) {
+      mssClamp = userMss;
+      if (userMss < advmss) advmss = userMss; // tcp_mss_clamp()
+    }
     tcpSyncMss(cfg.mtu());
     selectInitialWindow();
     counters.TcpActiveOpens++;
@@ -326,7 +608,7 @@ public final class TcpSock implements CcHost {
   public long sendmsg(long now, long bytes, int flags) {
     if (pending != P_NONE) throw new IllegalStateException("sendmsg while a transmit is pending");
     if (state != TcpState.TCP_ESTABLISHED && state != TcpState.TCP_CLOSE_WAIT) return 0;
-    if (bytes <= 0) return 0;
+    if (sendShutdown || bytes <= 0) return 0;
     int mssNow = tcpCurrentMss();
     int sizeGoal = tcpXmitSizeGoal(mssNow, cfg.tso() && skGsoMaxSize > 0);
     long copied = 0;
@@ -345,8 +627,11 @@ public final class TcpSock implements CcHost {
         skb.seq = writeSeq;
         skb.endSeq = writeSeq;
         skb.streamOffset = streamOffsetOf(writeSeq);
+        // tcp_skb_entail()
         writeAppend(skb);
         wmemQueued += skb.truesize();
+        nonagleBits &= ~TCP_NAGLE_PUSH;
+        slowStartAfterIdleCheck(now);
         copy = sizeGoal;
       }
       if (copy > left) copy = (int) left;
@@ -374,9 +659,34 @@ public final class TcpSock implements CcHost {
     return copied;
   }
 
-  /** net/ipv4/tcp.c::tcp_close() for an application that has finished writing. */
+  /**
+   * net/ipv4/tcp.c::tcp_close(): the socket becomes an orphan. Unread received data aborts the
+   * connection with an RST (RFC 2525 2.17); otherwise a FIN follows what is queued.
+   */
   public void close(long now) {
     if (pending != P_NONE) throw new IllegalStateException("close while a transmit is pending");
+    orphan = true;
+    rcvShutdown = true;
+    if (rcvQueueBytes > 0 && !state.isFinal() && state != TcpState.TCP_SYN_SENT) {
+      rcvQueueBytes = 0;
+      tcpSendActiveReset(now);
+      tcpDone();
+      return;
+    }
+    switch (state) {
+      case TCP_ESTABLISHED -> { sendShutdown = true; setState(TcpState.TCP_FIN_WAIT1); tcpSendFin(now); }
+      case TCP_CLOSE_WAIT -> { sendShutdown = true; setState(TcpState.TCP_LAST_ACK); tcpSendFin(now); }
+      case TCP_SYN_SENT, TCP_SYN_RECV -> tcpDone();
+      default -> { }
+    }
+  }
+
+  /** net/ipv4/tcp.c::tcp_shutdown(): SHUT_RD and/or SHUT_WR; SHUT_WR sends a FIN after the queued data. */
+  public void shutdown(long now, boolean rd, boolean wr) {
+    if (pending != P_NONE) throw new IllegalStateException("shutdown while a transmit is pending");
+    if (rd) rcvShutdown = true;
+    if (!wr || sendShutdown) return;
+    sendShutdown = true;
     switch (state) {
       case TCP_ESTABLISHED -> { setState(TcpState.TCP_FIN_WAIT1); tcpSendFin(now); }
       case TCP_CLOSE_WAIT -> { setState(TcpState.TCP_LAST_ACK); tcpSendFin(now); }
@@ -385,16 +695,21 @@ public final class TcpSock implements CcHost {
     }
   }
 
-  /** A segment from the peer (net/ipv4/tcp_input.c::tcp_rcv_state_process()). */
+  /**
+   * A segment from the peer: net/ipv4/tcp_input.c::tcp_rcv_established() (slow path) and
+   * tcp_rcv_state_process(): validate, tcp_ack, state transitions, tcp_data_queue,
+   * tcp_data_snd_check, tcp_ack_snd_check.
+   */
   public void rcv(long now, SkBuff seg) {
     if (pending != P_NONE) throw new IllegalStateException("rcv while a transmit is pending");
     switch (state) {
-      case TCP_CLOSE -> { return; }
+      case TCP_CLOSE, TCP_LISTEN -> { return; }
       case TCP_SYN_SENT -> { rcvSynSent(now, seg); return; }
       default -> { }
     }
     int flags = seg.tcpFlags;
-    int segEnd = seg.seq + seg.len + ((flags & TcpFlags.FIN) != 0 ? 1 : 0);
+    boolean fin = (flags & TcpFlags.FIN) != 0;
+    int segEnd = seg.seq + seg.len + (fin ? 1 : 0);
     if ((flags & TcpFlags.RST) != 0) {
       // tcp_validate_incoming(): an RST is accepted when its seq is rcv_nxt (RFC 5961 3.2).
       if (seg.seq == rcvNxt) tcpReset();
@@ -403,39 +718,263 @@ public final class TcpSock implements CcHost {
     if ((flags & TcpFlags.ACK) == 0) return;
     TcpOptions opt = seg.options;
     boolean sawTstamp = tsOk && opt != null && opt.timestamps;
+    if (state == TcpState.TCP_SYN_RECV) {
+      // An unacceptable ACK would be answered with an RST by the listener; it is dropped here.
+      if (!rcvSynRecvAck(now, seg)) return;
+    }
     if (sawTstamp && !Seq.after(seg.seq, rcvNxt)) tsRecent = opt.tsVal; // tcp_replace_ts_recent()
     if (state == TcpState.TCP_TIME_WAIT) {
       // tcp_timewait_state_process(): a retransmitted FIN is ACKed again.
-      if ((flags & TcpFlags.FIN) != 0) scheduleAck(now);
+      if (fin) chain |= CHAIN_ACK;
+      runChain(now);
+      return;
+    }
+    // tcp_validate_incoming() → tcp_sequence(): wholly old or beyond the window: a duplicate ACK.
+    if (Seq.before(segEnd, rcvWup) || Seq.after(seg.seq, rcvNxt + receiveWindow())) {
+      tcpSendDupack(seg, segEnd);
       runChain(now);
       return;
     }
     // tcp_validate_incoming(): a nonzero TS ecr loses our tsoffset.
-    tcpAck(now, seg, sawTstamp && opt.tsEcr != 0 ? opt.tsEcr - cfg.tsOffset() : 0, sawTstamp);
+    int ackVerdict = tcpAck(now, seg, sawTstamp && opt.tsEcr != 0 ? opt.tsEcr - cfg.tsOffset() : 0, sawTstamp);
+    if (ackVerdict < 0) {
+      runChain(now);
+      return;
+    }
     if (state == TcpState.TCP_CLOSE) return;
     // Our FIN acknowledged?
     boolean finAcked = sndUna == writeSeq && finQueued;
     switch (state) {
       case TCP_FIN_WAIT1 -> { if (finAcked) setState(TcpState.TCP_FIN_WAIT2); }
-      case TCP_CLOSING -> { if (finAcked) enterTimeWait(now); }
+      case TCP_CLOSING -> { if (finAcked) { enterTimeWait(now); runChain(now); return; } }
       case TCP_LAST_ACK -> { if (finAcked) { tcpDone(); return; } }
       default -> { }
     }
-    // tcp_data_queue(): no data is expected; an in-order FIN is consumed (tcp_fin()).
-    if ((flags & TcpFlags.FIN) != 0) {
-      if (seg.seq + seg.len == rcvNxt || Seq.before(seg.seq, rcvNxt) && Seq.after(segEnd, rcvNxt)) {
-        rcvNxt = segEnd;
-        tcpFin(now);
-      } else if (!Seq.after(segEnd, rcvNxt)) {
-        scheduleAck(now); // duplicate FIN: tcp_send_dupack()
+    // step 7: process the segment text
+    if (segEnd != seg.seq) {
+      boolean queue = true;
+      if ((state == TcpState.TCP_CLOSE_WAIT || state == TcpState.TCP_CLOSING || state == TcpState.TCP_LAST_ACK)
+          && !Seq.before(seg.seq, rcvNxt)) {
+        queue = false;
       }
-    } else if (seg.len > 0) {
-      scheduleAck(now); // data is out of scope; ACK what we have
+      if (queue && rcvShutdown && !finReceived && state != TcpState.TCP_ESTABLISHED
+          && Seq.after(segEnd - (fin ? 1 : 0), rcvNxt)) {
+        // RFC 1122 4.2.2.13: new data for a socket that can no longer read aborts it (TCPAbortOnData).
+        tcpSendResetFor(seg);
+        tcpReset();
+        return;
+      }
+      if (queue) tcpDataQueue(now, seg, segEnd);
     }
-    // tcp_data_snd_check(): push pending frames, then tcp_check_space().
-    chain |= CHAIN_PUSH | CHAIN_SPACE;
-    chainNonagle = nonagle();
+    if (state == TcpState.TCP_CLOSE) return;
+    // tcp_data_snd_check(): push pending frames, then tcp_check_space(); then tcp_ack_snd_check().
+    chain |= CHAIN_PUSH | CHAIN_SPACE | CHAIN_ACK_CHECK;
+    chainNonagle = nonagleBits;
     runChain(now);
+  }
+
+  /** tcp_receive_window(): what is left of the window we last advertised. */
+  private int receiveWindow() {
+    int win = rcvWup + rcvWnd - rcvNxt;
+    return Math.max(win, 0);
+  }
+
+  /** net/ipv4/tcp_input.c::tcp_data_queue() without an out-of-order queue. */
+  private void tcpDataQueue(long now, SkBuff seg, int segEnd) {
+    boolean fin = (seg.tcpFlags & TcpFlags.FIN) != 0;
+    if (seg.seq == rcvNxt) {
+      queueInOrder(now, seg.len, fin, segEnd);
+      return;
+    }
+    if (!Seq.after(segEnd, rcvNxt)) {
+      // A retransmit, 2nd most common case: force an immediate ACK (DSACK is not modelled).
+      tcpEnterQuickackMode(TCP_MAX_QUICKACKS);
+      ackScheduled = true;
+      return;
+    }
+    if (!Seq.before(seg.seq, rcvNxt + receiveWindow())) {
+      // Out of window, e.g. a zero window probe.
+      tcpEnterQuickackMode(TCP_MAX_QUICKACKS);
+      ackScheduled = true;
+      return;
+    }
+    if (Seq.before(seg.seq, rcvNxt)) {
+      // Partial packet, seq < rcv_next < end_seq: only the new part is queued.
+      queueInOrder(now, segEnd - rcvNxt - (fin ? 1 : 0), fin, segEnd, seg.len);
+      return;
+    }
+    // Out of order: not kept here; Linux queues it and ACKs at once (tcp_data_queue_ofo()).
+    ackScheduled = true;
+    ackNow = true;
+  }
+
+  private void queueInOrder(long now, int newBytes, boolean fin, int segEnd) {
+    queueInOrder(now, newBytes, fin, segEnd, newBytes);
+  }
+
+  private void queueInOrder(long now, int newBytes, boolean fin, int segEnd, int skbLen) {
+    rcvNxt = segEnd;
+    rcvQueueBytes += newBytes;
+    if (skbLen > 0) tcpEventDataRecv(now, skbLen);
+    if (fin) tcpFin(now);
+  }
+
+  /** net/ipv4/tcp_input.c::tcp_event_data_recv(): the delayed ACK engine learns the arrival pattern. */
+  private void tcpEventDataRecv(long now, int len) {
+    ackScheduled = true; // inet_csk_schedule_ack()
+    // tcp_measure_rcv_mss()
+    if (len >= ackRcvMss) ackRcvMss = Math.min(len, advmss);
+    int nowJ = jiffies(now);
+    int rtoMs = (int) (rtoNs / 1_000_000L);
+    if (ackAtoMs == 0) {
+      // The first data packet received: initialize the delayed ACK engine.
+      tcpIncrQuickack(TCP_MAX_QUICKACKS);
+      ackAtoMs = TCP_ATO_MIN_MS;
+    } else {
+      int m = nowJ - ackLrcvtime;
+      if (m <= TCP_ATO_MIN_MS / 2) {
+        ackAtoMs = (ackAtoMs >> 1) + TCP_ATO_MIN_MS / 2;
+      } else if (m < ackAtoMs) {
+        ackAtoMs = (ackAtoMs >> 1) + m;
+        if (ackAtoMs > rtoMs) ackAtoMs = rtoMs;
+      } else if (m > rtoMs) {
+        // Too long gap: the sender failed to restart its window; ACK quickly.
+        tcpIncrQuickack(TCP_MAX_QUICKACKS);
+      }
+    }
+    ackLrcvtime = nowJ;
+  }
+
+  /** net/ipv4/tcp_input.c::tcp_incr_quickack(). */
+  private void tcpIncrQuickack(int maxQuickacks) {
+    int quickacks = rcvWnd / (2 * Math.max(ackRcvMss, 1));
+    if (quickacks == 0) quickacks = 2;
+    quickacks = Math.min(quickacks, maxQuickacks);
+    if (quickacks > ackQuick) ackQuick = quickacks;
+  }
+
+  /** net/ipv4/tcp_input.c::tcp_enter_quickack_mode(). */
+  private void tcpEnterQuickackMode(int maxQuickacks) {
+    tcpIncrQuickack(maxQuickacks);
+    pingpong = false;
+    ackAtoMs = TCP_ATO_MIN_MS;
+  }
+
+  /** include/net/tcp.h::tcp_in_quickack_mode(). */
+  private boolean inQuickackMode() {
+    return ackQuick > 0 && !pingpong;
+  }
+
+  /** net/ipv4/tcp_input.c::__tcp_ack_snd_check(): ACK now, or arm the delayed ACK timer. */
+  private void tcpAckSndCheck(long now) {
+    if (!ackScheduled) return;
+    // More than one full frame received (the receive buffer is never the limit here), quickack
+    // mode, or a one-time immediate ACK.
+    if (rcvNxt - rcvWup > ackRcvMss || inQuickackMode() || ackNow) {
+      chain |= CHAIN_ACK;
+      return;
+    }
+    tcpSendDelayedAck(now);
+  }
+
+  /** net/ipv4/tcp_output.c::tcp_send_delayed_ack(), HZ=1000. */
+  private void tcpSendDelayedAck(long now) {
+    int ato = ackAtoMs;
+    if (ato > TCP_DELACK_MIN_MS) {
+      int maxAto = 500; // HZ / 2
+      if (pingpong) maxAto = TCP_DELACK_MAX_MS;
+      // Bound by the measured RTT, not by the RTO.
+      if (srttUs != 0) {
+        int rtt = (int) Math.max(((srttUs >> 3) + 999) / 1000, TCP_DELACK_MIN_MS);
+        if (rtt < maxAto) maxAto = rtt;
+      }
+      ato = Math.min(ato, maxAto);
+    }
+    ato = Math.min(ato, TCP_DELACK_MAX_MS); // icsk_delack_max
+    int nowJ = jiffies(now);
+    // A timer due at the current jiffy fires on the next tick.
+    long timeout = (long) (nowJ + Math.max(ato, 1)) * 1_000_000L;
+    if (delackTimerAt != Long.MAX_VALUE) {
+      // If the delayed ACK timer is about to expire, send the ACK now.
+      if (delackTimerAt <= (long) (nowJ + (ato >> 2)) * 1_000_000L) {
+        chain |= CHAIN_ACK;
+        return;
+      }
+      if (timeout >= delackTimerAt) timeout = delackTimerAt;
+    }
+    delackTimerAt = timeout;
+  }
+
+  /** net/ipv4/tcp_output.c::tcp_event_ack_sent(): an ACK left; quick ACK accounting, timer off. */
+  private void tcpEventAckSent() {
+    if (ackQuick > 0) {
+      int pkts = ackScheduled ? 1 : 0;
+      if (pkts >= ackQuick) {
+        ackQuick = 0;
+        ackAtoMs = TCP_ATO_MIN_MS; // leaving quickack mode deflates ATO
+      } else {
+        ackQuick -= pkts;
+      }
+    }
+    ackScheduled = false;
+    ackNow = false;
+    delackTimerAt = Long.MAX_VALUE;
+    chain &= ~CHAIN_ACK_CHECK;
+    rcvWup = rcvNxt; // tcp_select_window()
+  }
+
+  /** net/ipv4/tcp_input.c::tcp_send_dupack(). */
+  private void tcpSendDupack(SkBuff seg, int segEnd) {
+    if (segEnd != seg.seq && Seq.before(seg.seq, rcvNxt)) tcpEnterQuickackMode(TCP_MAX_QUICKACKS);
+    chain |= CHAIN_ACK;
+  }
+
+  /** net/ipv4/tcp_input.c::tcp_send_challenge_ack() with the per-socket tcp_oow_rate_limited(). */
+  private void tcpSendChallengeAck(long now) {
+    long nowMs = clockMs(now);
+    if (invalidRatelimitMs > 0 && lastOowAckMs != Integer.MIN_VALUE && nowMs - lastOowAckMs < invalidRatelimitMs) return;
+    lastOowAckMs = nowMs;
+    chain |= CHAIN_ACK;
+  }
+
+  /** net/ipv4/tcp_ipv4.c::tcp_v4_send_reset() for a segment this socket refuses. */
+  private void tcpSendResetFor(SkBuff seg) {
+    SkBuff rst = new SkBuff();
+    rst.flow = flow;
+    rst.connId = connId;
+    if ((seg.tcpFlags & TcpFlags.ACK) != 0) {
+      rst.seq = seg.ackSeq;
+      rst.tcpFlags = TcpFlags.RST;
+    } else {
+      rst.ackSeq = seg.seq + seg.len + ((seg.tcpFlags & TcpFlags.SYN) != 0 ? 1 : 0) + ((seg.tcpFlags & TcpFlags.FIN) != 0 ? 1 : 0);
+      rst.tcpFlags = TcpFlags.RST | TcpFlags.ACK;
+    }
+    sendControl(rst);
+  }
+
+  /** net/ipv4/tcp_output.c::tcp_send_active_reset(): RST|ACK at snd_nxt. */
+  private void tcpSendActiveReset(long now) {
+    SkBuff rst = new SkBuff();
+    rst.flow = flow;
+    rst.connId = connId;
+    rst.seq = sndNxt;
+    rst.ackSeq = rcvNxt;
+    rst.tcpFlags = TcpFlags.RST | TcpFlags.ACK;
+    rst.window = windowField(false);
+    rst.options = establishedOptions(now);
+    rst.tstampNs = now;
+    sendControl(rst);
+  }
+
+  private void sendControl(SkBuff c) {
+    c.truesize = PURE_ACK_TRUESIZE;
+    counters.TcpOutSegs++;
+    if ((c.tcpFlags & TcpFlags.RST) != 0) counters.TcpOutRsts++;
+    segsOut++;
+    wmemAlloc += c.truesize;
+    pending = P_CONTROL;
+    pendingSkb = null;
+    out.queueXmit(c);
   }
 
   /** The NET_XMIT_* answer for the skb last handed down. */
@@ -475,14 +1014,34 @@ public final class TcpSock implements CcHost {
         boolean ok = retransmitDone(skb, dropped);
         rtoAfterRetransmit(now, ok);
       }
+      case P_WAKEUP -> {
+        if (!dropped) tcpEventNewDataSent(now, skb);
+        tcpProbe0After(now, dropped);
+      }
+      case P_PROBE -> tcpProbe0After(now, dropped);
+      case P_TLP -> {
+        boolean ok = retransmitDone(skb, dropped);
+        if (ok) {
+          tlpHighSeq = sndNxt;
+          tlpOutstanding = true;
+          counters.TcpExtTCPLossProbes++;
+          tlpTimerAt = Long.MAX_VALUE; // icsk_pending = 0: the RTO restarts from now
+          armRto(now, rtoNs);
+        } else {
+          tcpRearmRto(now);
+        }
+      }
       default -> { }
     }
     runChain(now);
   }
 
-  /** net/ipv4/tcp_output.c::tcp_wfree(): a clone handed down was freed. */
+  /**
+   * net/ipv4/tcp_output.c::tcp_wfree(): a clone handed down was freed. May come while that
+   * clone's transmit is still pending, from a device that frees skbs inside its xmit (tun's
+   * skb_orphan()); any work it releases then waits for {@link #xmitResult}.
+   */
   public void wfree(long now, int truesize) {
-    if (pending != P_NONE) throw new IllegalStateException("wfree while a transmit is pending");
     wmemAlloc -= truesize;
     if (tsqThrottled) {
       tsqThrottled = false;
@@ -505,6 +1064,27 @@ public final class TcpSock implements CcHost {
       if (state == TcpState.TCP_TIME_WAIT) tcpDone();
       return;
     }
+    if (delackTimerAt <= now) {
+      delackTimerAt = Long.MAX_VALUE;
+      // net/ipv4/tcp_timer.c::tcp_delack_timer_handler()
+      if (ackScheduled && !state.isFinal()) {
+        if (!pingpong) {
+          ackAtoMs = Math.min(ackAtoMs << 1, (int) (rtoNs / 1_000_000L)); // delayed ACK missed: inflate ATO
+        } else {
+          pingpong = false; // leave pingpong mode and deflate ATO
+          ackAtoMs = TCP_ATO_MIN_MS;
+        }
+        chain |= CHAIN_ACK;
+        runChain(now);
+      }
+      return;
+    }
+    if (tlpTimerAt <= now) {
+      tlpTimerAt = Long.MAX_VALUE;
+      tcpSendLossProbe(now);
+      runChain(now);
+      return;
+    }
     if (rtoTimerAt <= now) {
       rtoTimerAt = Long.MAX_VALUE;
       tcpRetransmitTimer(now);
@@ -513,24 +1093,8 @@ public final class TcpSock implements CcHost {
     }
     if (probeTimerAt <= now) {
       probeTimerAt = Long.MAX_VALUE;
-      // tcp_probe_timer() → tcp_send_probe0() → tcp_write_wakeup(): send what the window allows.
-      if (packetsOut == 0 && writeHead != null && !state.isFinal()) {
-        if (Seq.before(writeHead.seq, wndEnd())) {
-          probes0Backoff = 0;
-          chain |= CHAIN_PUSH;
-          chainNonagle = TCP_NAGLE_PUSH;
-          runChain(now);
-        } else {
-          // The window is closed: tcp_xmit_probe_skb() sends an ACK from snd_una - 1, which the
-          // receiver answers with its current window; tcp_send_probe0() backs off the next probe
-          // (tcp_probe0_when(): max(rto, TCP_RTO_MIN) << backoff, at most TCP_RTO_MAX).
-          if (probes0Backoff < cfg.retries2()) probes0Backoff++;
-          long base = Math.max(rtoNs, TCP_RTO_MIN_NS);
-          probeTimerAt = now + Math.min(base << Math.min(probes0Backoff, 20), TCP_RTO_MAX_NS);
-          counters.TcpExtTCPWinProbe++;
-          sendAck(now, sndUna - 1);
-        }
-      }
+      tcpProbeTimer(now);
+      runChain(now);
     }
   }
 
@@ -541,6 +1105,152 @@ public final class TcpSock implements CcHost {
         bytesSent, bytesAcked, bytesRetrans, segsOut, totalRetrans, lostOut, packetsOut, retransOut,
         sackedOut, pacingRate == Long.MAX_VALUE ? -1 : pacingRate, writeQueueBytes(), wmemQueued, wmemAlloc,
         sndbuf, sndWnd, totalRto, fastRetransCount);
+  }
+
+  /** net/ipv4/tcp_timer.c::tcp_probe_timer(): a zero window probe or a wakeup of held data. */
+  private void tcpProbeTimer(long now) {
+    if (packetsOut != 0 || writeHead == null || state.isFinal() || state == TcpState.TCP_SYN_SENT) {
+      probesOut = 0;
+      return;
+    }
+    if (probesOut >= cfg.retries2()) {
+      out.error(softError != 0 ? softError : Errno.ETIMEDOUT); // tcp_write_err()
+      tcpDone();
+      return;
+    }
+    tcpWriteWakeup(now);
+  }
+
+  /** net/ipv4/tcp_output.c::tcp_write_wakeup(): send what the window allows with PSH, else a probe. */
+  private void tcpWriteWakeup(long now) {
+    TcpSkb skb = writeHead;
+    if (skb != null && Seq.before(skb.seq, wndEnd())) {
+      int mss = tcpCurrentMss();
+      int segSize = wndEnd() - skb.seq;
+      if (Seq.before(pushedSeq, skb.endSeq)) pushedSeq = skb.endSeq;
+      if (segSize < skb.endSeq - skb.seq || skb.len > mss) {
+        segSize = Math.min(segSize, mss);
+        skb.tcpFlags |= TcpFlags.PSH;
+        tsoFragment(skb, segSize, mss);
+      } else {
+        tcpSetSkbTsoSegs(skb, mss);
+      }
+      skb.tcpFlags |= TcpFlags.PSH;
+      transmitSkb(now, skb, P_WAKEUP, false);
+      return;
+    }
+    // tcp_xmit_probe_skb(sk, 0): an ACK at snd_una - 1 that the peer must answer.
+    SkBuff c = new SkBuff();
+    c.flow = flow;
+    c.connId = connId;
+    c.seq = sndUna - 1;
+    c.ackSeq = rcvNxt;
+    c.tcpFlags = TcpFlags.ACK;
+    c.window = windowField(false);
+    c.options = establishedOptions(now);
+    c.tstampNs = now;
+    c.truesize = PURE_ACK_TRUESIZE;
+    counters.TcpOutSegs++;
+    counters.TcpExtTCPWinProbe++; // LINUX_MIB_TCPWINPROBE in tcp_xmit_probe_skb()
+    segsOut++;
+    wmemAlloc += c.truesize;
+    pending = P_PROBE;
+    pendingSkb = null;
+    tcpEventAckSent();
+    out.queueXmit(c);
+  }
+
+  /** The end of net/ipv4/tcp_output.c::tcp_send_probe0() once the probe's answer is known. */
+  private void tcpProbe0After(long now, boolean dropped) {
+    if (packetsOut != 0 || writeHead == null) {
+      probesOut = 0;
+      backoff = 0;
+      return;
+    }
+    probesOut++;
+    long timeout;
+    if (!dropped) {
+      if (backoff < cfg.retries2()) backoff++;
+      timeout = tcpProbe0When();
+    } else {
+      timeout = TCP_RESOURCE_PROBE_INTERVAL_NS;
+    }
+    probeTimerAt = now + timeout;
+  }
+
+  /** include/net/tcp.h::tcp_probe0_base() << icsk_backoff, at most TCP_RTO_MAX. */
+  private long tcpProbe0When() {
+    long base = Math.max(rtoNs, TCP_RTO_MIN_NS);
+    if (backoff >= 20) return TCP_RTO_MAX_NS;
+    return Math.min(base << backoff, TCP_RTO_MAX_NS);
+  }
+
+  /** How far in the future the RTO of the head skb is, ns (tcp_rto_delta_us()). */
+  private long rtoDeltaNs(long now) {
+    TcpSkb head = rtxHead;
+    if (head == null) return rtoNs;
+    return head.txTimeNs + rtoNs - now;
+  }
+
+  /** net/ipv4/tcp_output.c::tcp_schedule_loss_probe(): PTO = 2 * srtt (+ RTO_MIN for one packet). */
+  private boolean tcpScheduleLossProbe(long now, boolean advancingRto) {
+    if ((earlyRetrans != 3 && earlyRetrans != 4) || packetsOut == 0 || !sackOk
+        || (caState != TcpCaState.TCP_CA_Open && caState != TcpCaState.TCP_CA_CWR)) {
+      return false;
+    }
+    long timeoutMs;
+    if (srttUs != 0) {
+      timeoutMs = ((srttUs >> 2) + 999) / 1000; // usecs_to_jiffies(srtt_us >> 2)
+      timeoutMs += packetsOut == 1 ? TCP_RTO_MIN_NS / 1_000_000L : 2; // TCP_TIMEOUT_MIN
+    } else {
+      timeoutMs = TCP_TIMEOUT_INIT_NS / 1_000_000L;
+    }
+    long rtoDelta = advancingRto ? rtoNs : rtoDeltaNs(now);
+    if (rtoDelta > 0) timeoutMs = Math.min(timeoutMs, (rtoDelta + 999_999) / 1_000_000L);
+    tlpTimerAt = now + timeoutMs * 1_000_000L;
+    rtoTimerAt = Long.MAX_VALUE; // the loss probe takes the retransmit timer's place
+    return true;
+  }
+
+  /** net/ipv4/tcp_output.c::tcp_send_loss_probe(): retransmit the last segment (new data first when possible). */
+  private void tcpSendLossProbe(long now) {
+    if (packetsOut == 0 || state.isFinal()) return;
+    int mss = tcpCurrentMss();
+    TcpSkb head = writeHead;
+    if (head != null && tcpSndWndTest(head, mss)) {
+      wxTlp = true;
+      writeXmit(now, mss, TCP_NAGLE_OFF, true);
+      return;
+    }
+    TcpSkb skb = rtxTail;
+    if (skb == null || tlpOutstanding) {
+      tcpRearmRto(now);
+      return;
+    }
+    if (skb.pcount > 1 && skb.len > (skb.pcount - 1) * mss) {
+      rtxFragment(skb, (skb.pcount - 1) * mss);
+      skb = skb.next;
+    }
+    if (!tcpRetransmitSkb(now, skb, 1, P_TLP)) tcpRearmRto(now);
+  }
+
+  /** A loss probe sent new data instead of a retransmission (tcp_send_loss_probe()'s first branch). */
+  private boolean wxTlp;
+
+  /** net/ipv4/tcp_output.c::tcp_slow_start_after_idle_check() → tcp_cwnd_restart(). */
+  private void slowStartAfterIdleCheck(long now) {
+    if (!slowStartAfterIdle || packetsOut != 0) return;
+    int delta = jiffies(now) - lsndtime;
+    int rtoMs = (int) (rtoNs / 1_000_000L);
+    if (delta <= rtoMs) return;
+    // tcp_cwnd_restart()
+    int restartCwnd = Math.min(cfg.initCwnd(), cwnd);
+    int c = cwnd;
+    cc.onEvent(this, CaEvent.CA_EVENT_CWND_RESTART, now);
+    ssthresh = currentSsthresh();
+    while ((delta -= rtoMs) > 0 && c > restartCwnd) c >>= 1;
+    cwnd = Math.max(c, restartCwnd);
+    sndCwndStamp = jiffies(now);
   }
 
   // =====================================================================================
@@ -603,7 +1313,7 @@ public final class TcpSock implements CcHost {
     if ((flags & TcpFlags.SYN) == 0 || !ackOk) return; // simultaneous open is not modelled
     TcpOptions opt = seg.options;
     // tcp_parse_options()
-    if (opt != null && opt.mss > 0) mssClamp = opt.mss;
+    if (opt != null && opt.mss > 0) mssClamp = userMss != 0 && userMss < opt.mss ? userMss : opt.mss;
     boolean wscaleOk = cfg.windowScaling() && opt != null && opt.wscale >= 0;
     sndWscale = wscaleOk ? Math.min(opt.wscale, TCP_MAX_WSCALE) : 0;
     if (!wscaleOk) rcvWscale = 0;
@@ -650,7 +1360,7 @@ public final class TcpSock implements CcHost {
     highSeq = sndNxt;
     lsndtime = jiffies(now);
     cc.init(this, now);
-    tcpSndbufExpand(); // tcp_init_buffer_space()
+    if (!sndbufLocked) tcpSndbufExpand(); // tcp_init_buffer_space()
     // tcp_send_ack()
     scheduleAck(now);
     runChain(now);
@@ -661,7 +1371,7 @@ public final class TcpSock implements CcHost {
   // =====================================================================================
 
   private int nonagle() {
-    return cfg.nodelay() ? TCP_NAGLE_OFF : 0;
+    return nonagleBits;
   }
 
   /** Stream offset of sequence number 'seq' (the SYN takes iss, data starts at iss + 1). */
@@ -678,7 +1388,7 @@ public final class TcpSock implements CcHost {
   private boolean streamMemoryFree(int wake) {
     if (wmemQueued >= sndbuf) return false;
     long notsent = Integer.toUnsignedLong(writeSeq - sndNxt);
-    return (notsent << wake) < cfg.notsentLowat();
+    return (notsent << wake) < notsentLowat();
   }
 
   /** net/ipv4/tcp.c::forced_push(). */
@@ -766,7 +1476,9 @@ public final class TcpSock implements CcHost {
     if (mss > mssClamp) mss = mssClamp;
     if (mss < cfg.minSndMss()) mss = cfg.minSndMss();
     mss -= tcpHeaderLen - 20; // tcp_mtu_to_mss()
-    mssCache = tcpBoundToHalfWnd(mss);
+    // Not bounded to half the peer's window: 6.18 sends full-MSS segments into a window of one
+    // MSS (selftests tcp_rfc5961_ack-out-of-window.pkt); tcp_xmit_size_goal() still bounds skbs.
+    mssCache = mss;
   }
 
   /** include/net/tcp.h::tcp_bound_to_half_wnd(). */
@@ -855,6 +1567,8 @@ public final class TcpSock implements CcHost {
   private void writeXmitLoop(long now) {
     int mssNow = wxMss;
     TcpSkb skb;
+    // Idle restart when nothing is in flight (checked at transmit, as tcp_event_data_sent() once did).
+    if (writeHead != null && packetsOut == 0) slowStartAfterIdleCheck(now);
     while ((skb = writeHead) != null) {
       // tcp_pacing_check(): sk_pacing_status is SK_PACING_NONE for cubic and reno without fq.
       int cwndQuota = tcpCwndTest();
@@ -888,10 +1602,26 @@ public final class TcpSock implements CcHost {
     boolean cwndLimited = wxCwndLimited || packetsInFlight() >= cwnd;
     if (wxSentPkts > 0 || cwndLimited) tcpCwndValidate(cwndLimited);
     if (wxSentPkts > 0 && inCwndReduction()) prrOut += wxSentPkts;
+    boolean tlp = wxTlp;
+    wxTlp = false;
+    if (tlp) {
+      // tcp_send_loss_probe() sent new data: record it, restart the RTO from now.
+      if (wxSentPkts > 0) {
+        tlpHighSeq = sndNxt;
+        tlpOutstanding = true;
+        counters.TcpExtTCPLossProbes++;
+        tlpTimerAt = Long.MAX_VALUE;
+        armRto(now, rtoNs);
+      } else {
+        tcpRearmRto(now);
+      }
+    } else if (wxSentPkts > 0) {
+      tcpScheduleLossProbe(now, false);
+    }
     // tcp_check_probe_timer(): nothing in flight and nothing sent; no ACK will restart us.
     if (wxSentPkts == 0 && packetsOut == 0 && writeHead != null && rtoTimerAt == Long.MAX_VALUE
-        && probeTimerAt == Long.MAX_VALUE) {
-      probeTimerAt = now + Math.max(rtoNs, TCP_RTO_MIN_NS);
+        && probeTimerAt == Long.MAX_VALUE && tlpTimerAt == Long.MAX_VALUE) {
+      probeTimerAt = now + tcpProbe0When();
     }
   }
 
@@ -1057,7 +1787,7 @@ public final class TcpSock implements CcHost {
     writeUnlinkHead(skb);
     rtxAppend(skb);
     packetsOut += skb.pcount;
-    if (priorPackets == 0) tcpRearmRto(now);
+    if (priorPackets == 0 || tlpTimerAt != Long.MAX_VALUE) tcpRearmRto(now);
     probeTimerAt = Long.MAX_VALUE;
     chain |= CHAIN_SPACE; // tcp_check_space()
   }
@@ -1083,14 +1813,18 @@ public final class TcpSock implements CcHost {
   /** net/ipv4/tcp_output.c::__tcp_transmit_skb(): builds the clone and hands it down. */
   private void transmitSkb(long now, TcpSkb skb, int kind, boolean retrans) {
     boolean syn = (skb.tcpFlags & TcpFlags.SYN) != 0;
+    boolean synAck = syn && (skb.tcpFlags & TcpFlags.ACK) != 0;
     SkBuff c = new SkBuff();
     c.flow = flow;
     c.connId = connId;
     c.seq = skb.seq;
-    c.ackSeq = syn ? 0 : rcvNxt;
-    c.tcpFlags = syn ? TcpFlags.SYN : (skb.tcpFlags | TcpFlags.ACK);
+    c.ackSeq = syn && !synAck ? 0 : rcvNxt;
+    c.tcpFlags = synAck ? TcpFlags.SYN | TcpFlags.ACK : syn ? TcpFlags.SYN : (skb.tcpFlags | TcpFlags.ACK);
+    // Force PSH on every GSO packet to expedite the receiver's GRO flush (not on 1-MSS packets).
+    // Only the clone's control block carries it: the queued skb keeps its own flags.
+    if (!syn && skb.pcount > 1) c.tcpFlags |= TcpFlags.PSH;
     c.window = windowField(syn);
-    c.options = syn ? synOptions(now) : establishedOptions(now);
+    c.options = synAck ? synAckOptions(now) : syn ? synOptions(now) : establishedOptions(now);
     c.len = skb.len;
     c.payload = skb.len > 0 ? payload : null;
     c.streamOffset = skb.streamOffset;
@@ -1107,9 +1841,12 @@ public final class TcpSock implements CcHost {
       // tcp_event_data_sent()
       if (packetsInFlight() == 0) cc.onEvent(this, CaEvent.CA_EVENT_TX_START, now);
       lsndtime = jiffies(now);
+      // A reply within ato of the last received data: interactive (pingpong) mode.
+      if (ackAtoMs != 0 && jiffies(now) - ackLrcvtime < ackAtoMs) pingpong = true;
       dataSegsOut += c.gsoSegs;
       bytesSent += skb.len;
     }
+    if (!syn) tcpEventAckSent();
     wmemAlloc += c.truesize;
     pending = kind;
     pendingSkb = skb;
@@ -1138,7 +1875,22 @@ public final class TcpSock implements CcHost {
     wmemAlloc += c.truesize;
     pending = P_CONTROL;
     pendingSkb = null;
+    tcpEventAckSent();
     out.queueXmit(c);
+  }
+
+  /** net/ipv4/tcp_output.c::tcp_synack_options(): MSS, then TS (with SACK_PERM packed) or SACK_PERM, then wscale. */
+  private TcpOptions synAckOptions(long now) {
+    TcpOptions o = new TcpOptions();
+    o.mss = advmss;
+    if (tsOk) {
+      o.timestamps = true;
+      o.tsVal = clockMs(now) + cfg.tsOffset();
+      o.tsEcr = tsRecent;
+    }
+    if (synAckWscaleOk) o.wscale = rcvWscale;
+    o.sackOk = sackOk;
+    return o;
   }
 
   /** net/ipv4/tcp_output.c::tcp_syn_options(). */
@@ -1189,6 +1941,9 @@ public final class TcpSock implements CcHost {
       } else if ((chain & CHAIN_SPACE) != 0) {
         chain &= ~CHAIN_SPACE;
         tcpCheckSpace();
+      } else if ((chain & CHAIN_ACK_CHECK) != 0) {
+        chain &= ~CHAIN_ACK_CHECK;
+        if (state != TcpState.TCP_CLOSE) tcpAckSndCheck(now);
       } else if ((chain & CHAIN_ACK) != 0) {
         chain &= ~CHAIN_ACK;
         if (state != TcpState.TCP_CLOSE) sendAck(now);
@@ -1215,6 +1970,7 @@ public final class TcpSock implements CcHost {
 
   /** net/ipv4/tcp_input.c::tcp_should_expand_sndbuf() (no memory pressure modelled). */
   private boolean tcpShouldExpandSndbuf() {
+    if (sndbufLocked) return false; // SOCK_SNDBUF_LOCK
     return packetsInFlight() < cwnd;
   }
 
@@ -1236,11 +1992,22 @@ public final class TcpSock implements CcHost {
   // =====================================================================================
 
   /** net/ipv4/tcp_input.c::tcp_ack(). */
-  private void tcpAck(long now, SkBuff seg, int tsEcr, boolean sawTstamp) {
+  private int tcpAck(long now, SkBuff seg, int tsEcr, boolean sawTstamp) {
     int ack = seg.ackSeq;
     int priorSndUna = sndUna;
-    if (Seq.before(ack, priorSndUna)) return; // old ACK
-    if (Seq.after(ack, sndNxt)) return; // ACKs unsent data: dropped
+    if (Seq.before(ack, priorSndUna)) {
+      // RFC 5961 5.2 [Blind Data Injection Attack]: below SND.UNA - MAX.SND.WND, a challenge ACK.
+      if (Seq.before(ack, priorSndUna - maxWindow)) {
+        tcpSendChallengeAck(now);
+        return -1;
+      }
+      return 0; // old ACK: the segment's data is still processed
+    }
+    if (Seq.after(ack, sndNxt)) {
+      // RFC 5961 5.2 / RFC 793 3.9: an ACK for data not yet sent is discarded with a challenge ACK.
+      tcpSendChallengeAck(now);
+      return -1;
+    }
     int flag = 0;
     if (Seq.after(ack, priorSndUna)) {
       flag |= FLAG_SND_UNA_ADVANCED;
@@ -1253,9 +2020,26 @@ public final class TcpSock implements CcHost {
       bytesAcked += Integer.toUnsignedLong(ack - sndUna);
       sndUna = ack;
     }
-    if (packetsOut == 0) return; // no_queue (zero window probing is not modelled)
+    probesOut = 0; // something worked
+    if (tlpOutstanding && !Seq.before(ack, tlpHighSeq)) tlpOutstanding = false; // tcp_process_tlp_ack(), no cwnd reduction modelled
+    if (packetsOut == 0) {
+      // no_queue: tcp_ack_probe(): the window opened for the head skb; stop probing.
+      TcpSkb head = writeHead;
+      if (head != null && !Seq.after(head.endSeq, wndEnd()) && probeTimerAt != Long.MAX_VALUE) {
+        backoff = 0;
+        probeTimerAt = Long.MAX_VALUE;
+      }
+      if ((flag & FLAG_SND_UNA_ADVANCED) != 0) {
+        rtoTimerAt = Long.MAX_VALUE;
+        tlpTimerAt = Long.MAX_VALUE;
+      }
+      return 1;
+    }
     long priorDelivered = delivered;
     long priorLost = lost;
+    if (sackOk && seg.options != null && seg.options.sackBlocks != null) {
+      flag |= tcpSacktagWriteQueue(now, seg.options.sackBlocks);
+    }
     flag |= tcpCleanRtxQueue(now, ack, priorSndUna, tsEcr, sawTstamp, flag);
     boolean rexmit = false;
     if (tcpAckIsDubious(flag)) {
@@ -1263,10 +2047,14 @@ public final class TcpSock implements CcHost {
       if ((flag & (FLAG_SND_UNA_ADVANCED | FLAG_NOT_DUP | FLAG_DSACKING_ACK)) == 0) numDupack = 1;
       rexmit = tcpFastretransAlert(now, numDupack, flag);
     }
-    if ((flag & FLAG_SET_XMIT_TIMER) != 0) tcpRearmRto(now);
+    if ((flag & FLAG_SET_XMIT_TIMER) != 0) {
+      // tcp_set_xmit_timer(): a loss probe if one applies, else the RTO.
+      if (!tcpScheduleLossProbe(now, true)) tcpRearmRto(now);
+    }
     int newlyDelivered = (int) (delivered - priorDelivered);
     tcpCongControl(now, ack, newlyDelivered, (int) (lost - priorLost), flag);
     if (rexmit) chain |= CHAIN_RETRANS; // tcp_xmit_recovery(REXMIT_LOST)
+    return 1;
   }
 
   /** net/ipv4/tcp_input.c::tcp_ack_update_window(). */
@@ -1310,10 +2098,16 @@ public final class TcpSock implements CcHost {
       if ((sacked & TcpSkb.TCPCB_RETRANS) != 0) {
         if ((sacked & TcpSkb.TCPCB_SACKED_RETRANS) != 0) retransOut -= ackedPcount;
         flag |= FLAG_RETRANS_DATA_ACKED;
-      } else {
+      } else if ((sacked & TcpSkb.TCPCB_SACKED_ACKED) == 0) {
         lastAckt = skb.txTimeNs;
         if (firstAckt < 0) firstAckt = lastAckt;
         if (!Seq.after(skb.endSeq, highSeq)) flag |= FLAG_ORIG_SACK_ACKED;
+      }
+      if ((sacked & TcpSkb.TCPCB_SACKED_ACKED) != 0) {
+        sackedOut -= ackedPcount;
+      } else if (sackOk) {
+        delivered += ackedPcount; // tcp_count_delivered()
+        tcpRackAdvance(now, sacked, skb.endSeq, skb.txTimeNs);
       }
       if ((sacked & TcpSkb.TCPCB_LOST) != 0) lostOut -= ackedPcount;
       packetsOut -= ackedPcount;
@@ -1340,13 +2134,15 @@ public final class TcpSock implements CcHost {
     if (seqRttUs >= 0) ackUpdateRtt(seqRttUs, caRttUs);
     if ((flag & FLAG_ACKED) != 0) {
       flag |= FLAG_SET_XMIT_TIMER;
-      // tcp_remove_reno_sacks()
-      if (pktsAcked > 0) {
-        delivered += Math.max(pktsAcked - sackedOut, 1);
-        if (pktsAcked - 1 >= sackedOut) sackedOut = 0;
-        else sackedOut -= pktsAcked - 1;
+      if (!sackOk) {
+        // tcp_remove_reno_sacks()
+        if (pktsAcked > 0) {
+          delivered += Math.max(pktsAcked - sackedOut, 1);
+          if (pktsAcked - 1 >= sackedOut) sackedOut = 0;
+          else sackedOut -= pktsAcked - 1;
+        }
+        tcpLimitRenoSacked();
       }
-      tcpLimitRenoSacked();
       if ((flag & FLAG_RETRANS_DATA_ACKED) != 0) flag &= ~FLAG_ORIG_SACK_ACKED;
     }
     cc.pktsAcked(this, pktsAcked, caRttUs, now);
@@ -1436,6 +2232,7 @@ public final class TcpSock implements CcHost {
    */
   private boolean tcpFastretransAlert(long now, int numDupack, int flag) {
     if (packetsOut == 0 && sackedOut != 0) sackedOut = 0;
+    if (sackOk) numDupack = 0; // duplicate ACKs count only without SACK (tcp_add_reno_sack)
     // D. Check state exit conditions. State can be terminated when high_seq is ACKed.
     if (caState == TcpCaState.TCP_CA_Open) {
       retransStampMs = 0;
@@ -1449,7 +2246,7 @@ public final class TcpSock implements CcHost {
           }
         }
         case TCP_CA_Recovery -> {
-          sackedOut = 0; // tcp_reset_reno_sack()
+          if (!sackOk) sackedOut = 0; // tcp_reset_reno_sack()
           if (tcpTryUndoRecovery(now)) return false;
           tcpEndCwndReduction(now);
         }
@@ -1457,6 +2254,7 @@ public final class TcpSock implements CcHost {
       }
     }
     // E. Process state.
+    if (sackOk) return sackAlert(now, flag);
     switch (caState) {
       case TCP_CA_Recovery -> {
         if ((flag & FLAG_SND_UNA_ADVANCED) == 0) tcpAddRenoSack(numDupack);
@@ -1472,6 +2270,113 @@ public final class TcpSock implements CcHost {
       default -> {
         return defaultAlert(now, numDupack, flag);
       }
+    }
+  }
+
+  /** Part E of tcp_fastretrans_alert() for a SACK connection: RACK finds the losses (tcp_identify_packet_loss()). */
+  private boolean sackAlert(long now, int flag) {
+    if (caState == TcpCaState.TCP_CA_Recovery) {
+      tcpRackMarkLost(now);
+      return true;
+    }
+    if (caState == TcpCaState.TCP_CA_Loss) {
+      tcpProcessLoss(now, flag, 0);
+      tcpRackMarkLost(now);
+      if (caState != TcpCaState.TCP_CA_Open) return true;
+    }
+    tcpRackMarkLost(now);
+    // tcp_time_to_recover(): with RACK, packets marked lost start recovery.
+    if (lostOut == 0) {
+      tcpTryToOpen(now, flag);
+      return false;
+    }
+    tcpEnterRecovery(now);
+    return true;
+  }
+
+  /** net/ipv4/tcp_input.c::tcp_sacktag_write_queue() without D-SACK: tags skbs inside the blocks. */
+  private int tcpSacktagWriteQueue(long now, int[] blocks) {
+    int flag = 0;
+    for (int i = 0; i + 1 < blocks.length; i += 2) {
+      int start = blocks[i], end = blocks[i + 1];
+      // tcp_is_sackblock_valid(): inside (snd_una, snd_nxt]; D-SACK and stale blocks are ignored.
+      if (!Seq.after(end, start) || Seq.after(end, sndNxt) || !Seq.after(end, sndUna)) continue;
+      if (Seq.before(start, sndUna)) continue;
+      for (TcpSkb skb = rtxHead; skb != null; skb = skb.next) {
+        if (!Seq.after(skb.endSeq, start)) continue;
+        if (!Seq.before(skb.seq, end)) break;
+        if ((skb.sacked & TcpSkb.TCPCB_SACKED_ACKED) != 0) continue;
+        int mss = skb.gsoSize > 0 ? skb.gsoSize : Math.max(skb.len, 1);
+        if (Seq.before(skb.seq, start)) {
+          // tcp_match_skb_to_sack(): split at the block's start, on an MSS boundary.
+          int len = (start - skb.seq) / mss * mss;
+          if (len > 0 && len < skb.len) rtxFragment(skb, len);
+          continue;
+        }
+        if (Seq.after(skb.endSeq, end)) {
+          int len = (end - skb.seq) / mss * mss;
+          if (len <= 0 || len >= skb.len) continue;
+          rtxFragment(skb, len);
+        }
+        tcpSacktagOne(now, skb);
+        flag |= FLAG_DATA_SACKED;
+      }
+    }
+    return flag;
+  }
+
+  /** net/ipv4/tcp_input.c::tcp_sacktag_one(). */
+  private void tcpSacktagOne(long now, TcpSkb skb) {
+    int sacked = skb.sacked;
+    int pcount = skb.pcount;
+    if ((sacked & TcpSkb.TCPCB_LOST) != 0) {
+      lostOut -= pcount;
+      skb.sacked &= ~TcpSkb.TCPCB_LOST;
+    }
+    if ((sacked & TcpSkb.TCPCB_SACKED_RETRANS) != 0) {
+      retransOut -= pcount;
+      skb.sacked &= ~TcpSkb.TCPCB_SACKED_RETRANS;
+    }
+    skb.sacked |= TcpSkb.TCPCB_SACKED_ACKED;
+    sackedOut += pcount;
+    delivered += pcount;
+    tcpRackAdvance(now, sacked, skb.endSeq, skb.txTimeNs);
+  }
+
+  /** net/ipv4/tcp_recovery.c::tcp_rack_advance(). */
+  private void tcpRackAdvance(long now, int sacked, int endSeq, long xmitNs) {
+    long rttUs = (now - xmitNs) / 1000;
+    // A retransmitted skb's (s)ack may be for the original: only trust it above min_rtt.
+    if ((sacked & TcpSkb.TCPCB_RETRANS) != 0 && rttUs < minRttUs) return;
+    rackAdvanced = true;
+    rackRttUs = rttUs;
+    if (xmitNs > rackMstampNs || (xmitNs == rackMstampNs && Seq.after(endSeq, rackEndSeq))) {
+      rackMstampNs = xmitNs;
+      rackEndSeq = endSeq;
+    }
+  }
+
+  /**
+   * net/ipv4/tcp_recovery.c::tcp_rack_mark_lost() → tcp_rack_detect_loss(): an skb sent before
+   * the most recently (s)acked one is lost once rack.rtt + reo_wnd has passed since it was sent.
+   * The reordering timer for skbs not yet due is not modelled.
+   */
+  private void tcpRackMarkLost(long now) {
+    if (!rackAdvanced) return;
+    rackAdvanced = false;
+    for (TcpSkb skb = rtxHead; skb != null; skb = skb.next) {
+      int sacked = skb.sacked;
+      if ((sacked & TcpSkb.TCPCB_SACKED_ACKED) != 0) continue;
+      // Skip ones marked lost but not yet retransmitted.
+      if ((sacked & TcpSkb.TCPCB_LOST) != 0 && (sacked & TcpSkb.TCPCB_SACKED_RETRANS) == 0) continue;
+      boolean sentBefore = rackMstampNs > skb.txTimeNs || (rackMstampNs == skb.txTimeNs && Seq.after(rackEndSeq, skb.endSeq));
+      if (!sentBefore) {
+        // Linux walks skbs in send order and stops here; the retransmit queue is in that order
+        // except for retransmitted skbs, which are skipped instead.
+        if ((sacked & TcpSkb.TCPCB_EVER_RETRANS) != 0) continue;
+        break;
+      }
+      if (rackSkbTimeoutUs(now, skb) <= 0) tcpMarkSkbLost(skb);
     }
   }
 
@@ -1504,7 +2409,7 @@ public final class TcpSock implements CcHost {
    * state until something above high_seq is ACKed (RFC 2582). Returns true when it holds.
    */
   private boolean tcpTryUndoRecovery(long now) {
-    if (sndUna == highSeq) {
+    if (sndUna == highSeq && !sackOk) {
       if (retransOut == 0 && !anyRetransOnQueue()) retransStampMs = 0;
       return true;
     }
@@ -1625,7 +2530,8 @@ public final class TcpSock implements CcHost {
 
   /** net/ipv4/tcp_input.c::tcp_enter_recovery(). */
   private void tcpEnterRecovery(long now) {
-    counters.TcpExtTCPRenoRecovery++;
+    if (sackOk) counters.TcpExtTCPSackRecovery++;
+    else counters.TcpExtTCPRenoRecovery++;
     priorSsthresh = 0;
     undoMarker = true; // tcp_init_undo()
     if (!inCwndReduction()) {
@@ -1816,7 +2722,15 @@ public final class TcpSock implements CcHost {
     backoff++;
     // Exponential backoff (linear timeouts for thin streams are not modelled).
     rtoNs = Math.min(rtoNs << 1, TCP_RTO_MAX_NS);
-    armRto(now, rtoNs);
+    armRto(now, tcpClampRtoToUserTimeout(now));
+  }
+
+  /** net/ipv4/tcp_timer.c::tcp_clamp_rto_to_user_timeout(): never wait past TCP_USER_TIMEOUT. */
+  private long tcpClampRtoToUserTimeout(long now) {
+    if (userTimeoutMs == 0 || retransStampMs == 0) return rtoNs;
+    long remainingMs = userTimeoutMs - (clockMs(now) - retransStampMs);
+    if (remainingMs <= 0) return 1_000_000L; // the user timeout has passed: fire at the next tick
+    return Math.min(rtoNs, remainingMs * 1_000_000L);
   }
 
   /** net/ipv4/tcp_timer.c::tcp_write_timeout(): true when the connection was given up. */
@@ -1839,6 +2753,8 @@ public final class TcpSock implements CcHost {
   /** net/ipv4/tcp_timer.c::retransmits_timed_out() with tcp_model_timeout() and rto_base TCP_RTO_MIN. */
   private boolean retransmitsTimedOut(long now, int boundary) {
     if (retransmits == 0) return false;
+    // TCP_USER_TIMEOUT replaces the modelled timeout of tcp_retries2.
+    if (userTimeoutMs != 0) return clockMs(now) - retransStampMs - userTimeoutMs >= 0;
     long rtoBaseMs = TCP_RTO_MIN_NS / 1_000_000L;
     int linearBackoffThresh = 63 - Long.numberOfLeadingZeros(TCP_RTO_MAX_NS / TCP_RTO_MIN_NS);
     long timeoutMs;
@@ -1870,7 +2786,11 @@ public final class TcpSock implements CcHost {
 
   /** net/ipv4/tcp_input.c::tcp_timeout_mark_lost() for a non-SACK sender. */
   private void tcpTimeoutMarkLost(long now) {
-    sackedOut = 0; // tcp_reset_reno_sack()
+    if (!sackOk) sackedOut = 0; // tcp_reset_reno_sack()
+    // Every retransmission in flight is presumed lost with the rest (retrans_out restarts at 0).
+    retransOut = 0;
+    tlpOutstanding = false;
+    for (TcpSkb skb = rtxHead; skb != null; skb = skb.next) skb.sacked &= ~TcpSkb.TCPCB_SACKED_RETRANS;
     TcpSkb head = rtxHead;
     for (TcpSkb skb = head; skb != null; skb = skb.next) {
       if (skb != head && rackSkbTimeoutUs(now, skb) > 0) continue; // recently sent: not lost yet
@@ -1886,17 +2806,29 @@ public final class TcpSock implements CcHost {
     long reoWnd;
     if (caState.compareTo(TcpCaState.TCP_CA_Recovery) >= 0 || sackedOut >= reordering) reoWnd = 0;
     else reoWnd = Math.min(minRttUs == 0xffffffffL ? 0 : minRttUs >> 2, srttUs >> 3);
-    return reoWnd - (now - skb.txTimeNs) / 1000;
+    return rackRttUs + reoWnd - (now - skb.txTimeNs) / 1000;
   }
 
   /** net/ipv4/tcp_input.c::tcp_rearm_rto(). */
   private void tcpRearmRto(long now) {
-    if (packetsOut == 0) rtoTimerAt = Long.MAX_VALUE;
-    else armRto(now, rtoNs);
+    if (packetsOut == 0) {
+      rtoTimerAt = Long.MAX_VALUE;
+      tlpTimerAt = Long.MAX_VALUE;
+      return;
+    }
+    long delay = rtoNs;
+    if (tlpTimerAt != Long.MAX_VALUE) {
+      // Offset the time elapsed since the regular RTO was installed.
+      delay = Math.max(rtoDeltaNs(now), 1_000_000L);
+      tlpTimerAt = Long.MAX_VALUE;
+    }
+    armRto(now, delay);
   }
 
+  /** ICSK_TIME_RETRANS in the retransmit timer's slot, which it shares with the loss probe. */
   private void armRto(long now, long delay) {
     rtoTimerAt = now + Math.min(delay, TCP_RTO_MAX_NS);
+    tlpTimerAt = Long.MAX_VALUE;
   }
 
   // =====================================================================================
@@ -1905,19 +2837,23 @@ public final class TcpSock implements CcHost {
 
   /** net/ipv4/tcp_input.c::tcp_fin(). */
   private void tcpFin(long now) {
+    ackScheduled = true; // inet_csk_schedule_ack()
+    rcvShutdown = true;
+    finReceived = true;
     switch (state) {
-      case TCP_ESTABLISHED -> {
+      case TCP_SYN_RECV, TCP_ESTABLISHED -> {
+        // Move to CLOSE_WAIT; the ACK waits as in interactive (pingpong) mode.
         setState(TcpState.TCP_CLOSE_WAIT);
-        scheduleAck(now); // Linux delays this ACK (pingpong); sent at once here
+        pingpong = true;
       }
-      case TCP_CLOSE_WAIT, TCP_CLOSING, TCP_LAST_ACK -> scheduleAck(now); // retransmitted FIN
+      case TCP_CLOSE_WAIT, TCP_CLOSING, TCP_LAST_ACK -> { } // a retransmitted FIN
       case TCP_FIN_WAIT1 -> {
         // Simultaneous close: our FIN is not yet ACKed.
-        scheduleAck(now);
+        chain |= CHAIN_ACK;
         setState(TcpState.TCP_CLOSING);
       }
       case TCP_FIN_WAIT2 -> {
-        scheduleAck(now);
+        chain |= CHAIN_ACK;
         enterTimeWait(now);
       }
       default -> { }
@@ -1931,6 +2867,9 @@ public final class TcpSock implements CcHost {
   private void enterTimeWait(long now) {
     setState(TcpState.TCP_TIME_WAIT);
     rtoTimerAt = Long.MAX_VALUE;
+    tlpTimerAt = Long.MAX_VALUE;
+    probeTimerAt = Long.MAX_VALUE;
+    delackTimerAt = Long.MAX_VALUE;
     timeWaitAt = now + TCP_TIMEWAIT_LEN_NS;
   }
 
@@ -1974,6 +2913,9 @@ public final class TcpSock implements CcHost {
     rtoTimerAt = Long.MAX_VALUE;
     timeWaitAt = Long.MAX_VALUE;
     probeTimerAt = Long.MAX_VALUE;
+    delackTimerAt = Long.MAX_VALUE;
+    tlpTimerAt = Long.MAX_VALUE;
+    ackScheduled = false;
     writeHead = writeTail = null;
     rtxHead = rtxTail = null;
     wmemQueued = 0;

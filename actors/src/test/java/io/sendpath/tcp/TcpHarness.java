@@ -35,6 +35,8 @@ final class TcpHarness implements TcpOutput {
   boolean autoFree = true;
   /** Truesize of clones handed down but not yet freed, oldest first. */
   final ArrayDeque<Integer> unfreed = new ArrayDeque<>();
+  /** The peer's next sequence number (PEER_ISS + 1 after the SYN, + 1 after its FIN). */
+  int peerSeq = PEER_ISS + 1;
   /** Peer's TS val clock. */
   int peerTsVal = 7777;
   /** Peer's receive window in bytes (advertised with PEER_WSCALE). */
@@ -50,6 +52,11 @@ final class TcpHarness implements TcpOutput {
 
   /** A socket in ESTABLISHED after SYN at 0 and SYN-ACK at rttMs (peer MSS 1460, wscale 7, SACK, TS). */
   static TcpHarness established(TcpConfig cfg, double rttMs) {
+    return established(cfg, rttMs, true);
+  }
+
+  /** As above; without 'sack' the peer offers no SACK, so the sender counts duplicate ACKs (a Reno sender). */
+  static TcpHarness established(TcpConfig cfg, double rttMs, boolean sack) {
     TcpHarness h = new TcpHarness(cfg);
     h.sock.connect(0);
     h.drain(0);
@@ -57,7 +64,7 @@ final class TcpHarness implements TcpOutput {
     SkBuff synAck = h.peerSegment(TcpFlags.SYN | TcpFlags.ACK, PEER_ISS, ISS + 1, 65535);
     synAck.options.mss = 1460;
     synAck.options.wscale = PEER_WSCALE;
-    synAck.options.sackOk = true;
+    synAck.options.sackOk = sack;
     synAck.options.tsEcr = syn.options.tsVal;
     h.sock.rcv(ms(rttMs), synAck);
     h.drain(ms(rttMs));
@@ -112,7 +119,7 @@ final class TcpHarness implements TcpOutput {
   /** The peer ACKs up to 'ack' (absolute) at 'nowMs'. */
   void ack(double nowMs, int ack) {
     peerTsVal++;
-    SkBuff s = peerSegment(TcpFlags.ACK, PEER_ISS + 1, ack, peerWindow >> PEER_WSCALE);
+    SkBuff s = peerSegment(TcpFlags.ACK, peerSeq, ack, peerWindow >> PEER_WSCALE);
     long now = ms(nowMs);
     sock.rcv(now, s);
     drain(now);
@@ -125,7 +132,8 @@ final class TcpHarness implements TcpOutput {
 
   void peerFin(double nowMs, int ack) {
     peerTsVal++;
-    SkBuff s = peerSegment(TcpFlags.FIN | TcpFlags.ACK, PEER_ISS + 1, ack, peerWindow >> PEER_WSCALE);
+    SkBuff s = peerSegment(TcpFlags.FIN | TcpFlags.ACK, peerSeq, ack, peerWindow >> PEER_WSCALE);
+    peerSeq++; // the FIN takes a sequence number: later segments come after it
     long now = ms(nowMs);
     sock.rcv(now, s);
     drain(now);

@@ -250,6 +250,8 @@ class TcpSockTest {
     @Test
     void rto_firesAtSrttPlusRttvar_backsOffAndRetransmitsHead() {
       TcpHarness h = TcpHarness.established(defaults(), 10);
+      // The RTO path itself: no tail loss probe first (tcp_early_retrans=0).
+      h.sock.setHostSysctls(true, 500, 0);
       h.cursor = h.sent.size();
       h.send(10, 3 * MSS, 0);
       assertThat(h.takeAllSegs()).isEqualTo(3);
@@ -296,7 +298,8 @@ class TcpSockTest {
 
     @Test
     void threeDupacks_fastRetransmit_recovery() {
-      TcpHarness h = TcpHarness.established(defaults(), 10);
+      // Duplicate ACKs drive recovery for a sender without SACK (tcp_is_reno()).
+      TcpHarness h = TcpHarness.established(defaults(), 10, false);
       h.cursor = h.sent.size();
       h.send(10, 10 * MSS, 0);
       assertThat(h.takeAllSegs()).isEqualTo(10);
@@ -334,7 +337,7 @@ class TcpSockTest {
 
     @Test
     void reno_lossHalvesCwnd() {
-      TcpHarness h = TcpHarness.established(defaults().withCongestionControl("reno"), 10);
+      TcpHarness h = TcpHarness.established(defaults().withCongestionControl("reno"), 10, false);
       h.cursor = h.sent.size();
       h.send(10, 10 * MSS, 0);
       h.takeAllSegs();

@@ -59,6 +59,13 @@ public final class Sysctls {
     DEFAULTS.put("tcp_tw_reuse", "2");
     DEFAULTS.put("tcp_fin_timeout", "60");
     DEFAULTS.put("tcp_thin_linear_timeouts", "0");
+    // Set by packetdrill's defaults.sh; the send path does not read them (no SYN flood, no TFO,
+    // no SYN-ACK retransmission limit reached, no AccECN option).
+    DEFAULTS.put("tcp_synack_retries", "5");
+    DEFAULTS.put("tcp_syncookies", "1");
+    DEFAULTS.put("tcp_fastopen", "1");
+    DEFAULTS.put("tcp_fastopen_key", "00000000-00000000-00000000-00000000");
+    DEFAULTS.put("tcp_ecn_option", "2");
     // include/net/tcp.h
     DEFAULTS.put("tcp_init_cwnd", "10");
     // net.ipv4.ip_default_ttl, net.ipv4.ip_no_pmtu_disc
