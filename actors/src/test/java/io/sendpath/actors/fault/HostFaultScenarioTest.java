@@ -3,6 +3,7 @@ package io.sendpath.actors.fault;
 import static io.sendpath.actors.fault.FaultScenarios.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sendpath.actors.run.RunConfig;
 import io.sendpath.actors.run.RunResult;
 import io.sendpath.fault.Fault;
 import io.sendpath.fault.FaultKind;
@@ -103,6 +104,44 @@ class HostFaultScenarioTest {
     assertThat(conn(r, 0).state()).isEqualTo("TCP_CLOSE");
     assertThat(conn(r, 0).finishNs()).isBetween(3 * S - 50 * MS, 3 * S + 50 * MS);
     assertThat(r.bytesAccepted()).isZero();
+  }
+
+  /** The small scenario with a horizon long enough for tcp_retries2 to run out. */
+  private static RunConfig longRun(long seed) {
+    RunConfig c = small(1, 2L << 20, seed);
+    return new RunConfig(c.connections(), c.bytesPerConnection(), c.writeSize(), c.linkRateBps(),
+        c.linkDelayNs(), c.mtu(), c.startJitterNs(), c.seed(), c.txRingSize(), c.tso(), c.txCsumOffload(),
+        c.workerThreads(), 3_000 * S, c.sysctls(), FaultPlan.NONE);
+  }
+
+  @Test
+  void established_tcpBlackholedButArpAnswered_rtoBacksOffUntilTcpRetries2_thenEtimedout() {
+    // every TCP frame of connection 0 is lost both ways; ARP (not a connection's frame) still works
+    FaultPlan p = plan(Fault.of(FaultKind.LOSS).at(50 * MS).duration(2_500 * S).probability(1.0).connections(0));
+    RunResult r = run(longRun(10), p);
+    assertThat(r.invariantViolations()).isEmpty();
+    // net/ipv4/tcp_timer.c::retransmits_timed_out(): tcp_retries2 = 15 with TCP_RTO_MIN as the
+    // base gives (2^10 - 1) * 200 ms + 6 * 120 s = 924.6 s after the first retransmission; the
+    // error is raised at the first RTO expiry past that point (at most TCP_RTO_MAX later).
+    assertThat(conn(r, 0).error()).isEqualTo("ETIMEDOUT");
+    assertThat(conn(r, 0).state()).isEqualTo("TCP_CLOSE");
+    assertThat(conn(r, 0).finishNs()).isBetween(924 * S, 924 * S + 121 * S);
+    assertThat(counter(r, "TcpExtTCPTimeouts")).isGreaterThanOrEqualTo(15);
+    assertThat(r.bytesDelivered()).isLessThan(r.bytesAccepted());
+  }
+
+  @Test
+  void established_linkDownForGood_neighbourFails_connectionEndsWithEhostunreach() {
+    FaultPlan p = plan(Fault.of(FaultKind.LINK_DOWN).at(50 * MS).duration(2_500 * S));
+    RunResult r = run(longRun(10), p);
+    assertThat(r.invariantViolations()).isEmpty();
+    // With no ACKs the neighbour entry ages REACHABLE → STALE → DELAY → PROBE → FAILED; its
+    // dropped skbs bring an ICMP host-unreachable (arp_error_report), kept as sk_err_soft, which
+    // tcp_write_err() reports instead of ETIMEDOUT when tcp_retries2 runs out.
+    assertThat(counter(r, "neigh.res_failed")).isPositive();
+    assertThat(counter(r, "IcmpInDestUnreachs")).isPositive();
+    assertThat(conn(r, 0).error()).isEqualTo("EHOSTUNREACH");
+    assertThat(conn(r, 0).finishNs()).isBetween(924 * S, 924 * S + 121 * S);
   }
 
   @Test
