@@ -25,6 +25,7 @@ import java.util.Arrays;
  * @param geLossBad   burst-loss: loss probability in the bad state (netem 1-h)
  * @param answerCn    qdisc-drop: answer NET_XMIT_CN and let the skb through instead of dropping it
  * @param connections connection numbers the fault applies to, ascending; empty = all
+ * @param tcpMem      mem-pressure: the tcp_mem (min, pressure, max, in pages) in force during the window
  */
 public record Fault(
     int id,
@@ -42,7 +43,8 @@ public record Fault(
     double geLossGood,
     double geLossBad,
     boolean answerCn,
-    long[] connections) {
+    long[] connections,
+    long[] tcpMem) {
 
   /** A window that never ends. */
   public static final long FOREVER = Long.MAX_VALUE;
@@ -109,7 +111,7 @@ public record Fault(
         && f.atNs == atNs && f.durationNs == durationNs && f.everyNs == everyNs && f.probability == probability
         && f.delayNs == delayNs && f.jitterNs == jitterNs && f.geP == geP && f.geR == geR
         && f.geLossGood == geLossGood && f.geLossBad == geLossBad && f.answerCn == answerCn
-        && Arrays.equals(f.connections, connections);
+        && Arrays.equals(f.connections, connections) && Arrays.equals(f.tcpMem, tcpMem);
   }
 
   @Override
@@ -143,6 +145,7 @@ public record Fault(
     private double geP = 0.01, geR = 0.3, geLossGood = 0, geLossBad = 1;
     private boolean answerCn;
     private long[] connections = new long[0];
+    private long[] tcpMem = new long[0];
 
     private Builder(FaultKind kind) {
       this.kind = kind;
@@ -163,10 +166,13 @@ public record Fault(
     }
     public Builder answerCn(boolean v) { answerCn = v; return this; }
     public Builder connections(long... v) { connections = v; return this; }
+    public Builder tcpMem(long min, long pressure, long max) { tcpMem = new long[] {min, pressure, max}; return this; }
 
     public Fault build() {
+      if (kind == FaultKind.MEM_PRESSURE && tcpMem.length != 3)
+        throw new IllegalArgumentException("a mem-pressure fault needs tcp-mem (min, pressure, max pages)");
       return new Fault(id, kind, host, direction, atNs, durationNs, everyNs, probability, delayNs, jitterNs,
-          geP, geR, geLossGood, geLossBad, answerCn, connections);
+          geP, geR, geLossGood, geLossBad, answerCn, connections, tcpMem);
     }
   }
 }

@@ -34,11 +34,17 @@ public enum FaultKind {
   /** The peer application stops reading: the receive queue fills and the window closes. */
   PEER_STOP_READING(Where.PEER),
   /** The peer application aborts the connection: an RST goes to the sender (tcp_send_active_reset). */
-  PEER_RESET(Where.PEER);
+  PEER_RESET(Where.PEER),
+  /**
+   * Host memory runs short: the sender's tcp_mem is lowered for the window (as an administrator,
+   * or other sockets eating the memory, would), so its sockets meet tcp_memory_pressure and
+   * refused send allocations (net/core/sock.c::__sk_mem_raise_allocated()).
+   */
+  MEM_PRESSURE(Where.MEMORY);
 
   /** The layer boundaries a fault can wrap. */
   public enum Where {
-    WIRE, NIC, QDISC, NEIGHBOUR, ROUTE, PEER;
+    WIRE, NIC, QDISC, NEIGHBOUR, ROUTE, PEER, MEMORY;
 
     public String scenarioName() {
       return name().toLowerCase(java.util.Locale.ROOT);

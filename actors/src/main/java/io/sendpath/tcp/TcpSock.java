@@ -367,11 +367,19 @@ public final class TcpSock implements CcHost {
   // =====================================================================================
 
   public TcpState state() { return state; }
+
+  /** Charge this socket's send queue to the host's TCP memory (tcp_mem); call once, before connect. */
+  public void setMemory(TcpMemory memory) {
+    this.memory = memory;
+    memory.socketCreated();
+    memCounted = true;
+  }
   public FlowKey flow() { return flow; }
   public TcpCaState caState() { return caState; }
   public boolean xmitPending() { return pending != P_NONE; }
   public long nextTimerAt() {
-    return Math.min(Math.min(Math.min(rtoTimerAt, timeWaitAt), probeTimerAt), Math.min(delackTimerAt, tlpTimerAt));
+    return Math.min(Math.min(Math.min(rtoTimerAt, timeWaitAt), probeTimerAt),
+        Math.min(Math.min(delackTimerAt, tlpTimerAt), memWaitAt));
   }
   public TcpCounters counters() { return counters; }
   public long sndbufFree() { return Math.max(0, sndbuf - wmemQueued); }
@@ -621,6 +629,15 @@ public final class TcpSock implements CcHost {
         // new_segment: sk_stream_memory_free()
         if (!streamMemoryFree(0)) {
           waitForSpace(now, flags, copied, mssNow, sizeGoal);
+          memSync();
+          return copied;
+        }
+        if (!skWmemSchedule(SkBuff.truesizeFor(Math.min(sizeGoal, (int) Math.min(left, Integer.MAX_VALUE))))) {
+          // tcp_sendmsg_locked(): goto wait_for_space; with room left in sk_sndbuf,
+          // sk_stream_wait_memory() sleeps vm_wait (2..201 ms) before trying again
+          waitForSpace(now, flags, copied, mssNow, sizeGoal);
+          if (streamMemoryFree(0)) memWaitAt = now + vmWaitNs();
+          memSync();
           return copied;
         }
         skb = new TcpSkb();
@@ -656,7 +673,47 @@ public final class TcpSock implements CcHost {
       }
     }
     tcpPush(now, flags, mssNow, nonagle(), sizeGoal);
+    memSync();
     return copied;
+  }
+
+  /**
+   * net/core/sock.c::__sk_mem_schedule() for 'size' more bytes of send queue: true when the host's
+   * tcp_mem allows it. Refused: sk_stream_moderate_sndbuf(), and the allocation is forced anyway
+   * when the socket already sits at its sndbuf (then it waits for ACKs, not for memory).
+   */
+  private boolean skWmemSchedule(int size) {
+    if (memory == null) return true;
+    long more = TcpMemory.pages(wmemQueued + size) - memPages;
+    if (more <= 0 || memory.mayRaise(memPages, more)) return true;
+    if (!sndbufLocked) sndbuf = Math.max(Math.min(sndbuf, wmemQueued >> 1), SOCK_MIN_SNDBUF);
+    return wmemQueued + size >= sndbuf;
+  }
+
+  /** Brings this socket's charge to the host's TCP memory in step with its send queue. */
+  private void memSync() {
+    if (memory == null) return;
+    long p = TcpMemory.pages(wmemQueued);
+    if (p != memPages) {
+      memory.charge(p - memPages);
+      memPages = p;
+    }
+  }
+
+  /** Leaves sockets_allocated (the full socket is gone: closed, or replaced by a TIME_WAIT mini-socket). */
+  private void memRelease() {
+    memSync();
+    if (memCounted) {
+      memCounted = false;
+      memory.socketDestroyed();
+    }
+  }
+
+  /** vm_wait: get_random_u32_below(HZ / 5) + 2 jiffies; drawn here from the connection and its stream position. */
+  private long vmWaitNs() {
+    long z = (connId * 0x9E3779B97F4A7C15L) ^ (writeSeq * 0xBF58476D1CE4E5B9L);
+    z ^= z >>> 31;
+    return (Math.floorMod(z, 200) + 2) * 1_000_000L;
   }
 
   /**
@@ -1059,6 +1116,15 @@ public final class TcpSock implements CcHost {
   /** Runs the timers that are due at 'now'; an early or stale call does nothing. */
   public void onTimer(long now) {
     if (pending != P_NONE) throw new IllegalStateException("onTimer while a transmit is pending");
+    if (memWaitAt <= now) {
+      // sk_stream_wait_memory(): the vm_wait sleep is over; the writer tries to allocate again
+      memWaitAt = Long.MAX_VALUE;
+      if (sockNospace && !state.isFinal()) {
+        sockNospace = false;
+        out.writeSpace();
+      }
+      return;
+    }
     if (timeWaitAt <= now) {
       timeWaitAt = Long.MAX_VALUE;
       if (state == TcpState.TCP_TIME_WAIT) tcpDone();
@@ -1959,6 +2025,7 @@ public final class TcpSock implements CcHost {
 
   /** net/ipv4/tcp_input.c::tcp_check_space() → tcp_new_space(). */
   private void tcpCheckSpace() {
+    memSync(); // acknowledged skbs were freed: sk_mem_uncharge
     if (!sockNospace) return;
     if (tcpShouldExpandSndbuf()) tcpSndbufExpand();
     // sk_stream_write_space(): sk_stream_wspace >= sk_stream_min_wspace and memory free.
@@ -1971,6 +2038,7 @@ public final class TcpSock implements CcHost {
   /** net/ipv4/tcp_input.c::tcp_should_expand_sndbuf() (no memory pressure modelled). */
   private boolean tcpShouldExpandSndbuf() {
     if (sndbufLocked) return false; // SOCK_SNDBUF_LOCK
+    if (memory != null && memory.underPressure()) return false; // tcp_under_memory_pressure()
     return packetsInFlight() < cwnd;
   }
 
@@ -2863,9 +2931,20 @@ public final class TcpSock implements CcHost {
   /** sk->sk_err_soft (see icmpError); 0 when none. */
   private int softError;
 
+  // ---- host TCP memory (tcp_mem); null: not accounted ----
+  /** The host's tcp_memory_allocated and tcp_mem, shared by its sockets; null when not accounted. */
+  private TcpMemory memory;
+  /** Pages this socket has charged to 'memory' (sk_mem_pages of its send queue); kept in step by memSync. */
+  private long memPages;
+  /** True while this socket counts in sockets_allocated. */
+  private boolean memCounted;
+  /** sk_stream_wait_memory()'s vm_wait: when a writer refused by tcp_mem may try again; MAX: none. */
+  private long memWaitAt = Long.MAX_VALUE;
+
   /** net/ipv4/tcp_minisocks.c::tcp_time_wait(). */
   private void enterTimeWait(long now) {
     setState(TcpState.TCP_TIME_WAIT);
+    if (memory != null) memRelease();
     rtoTimerAt = Long.MAX_VALUE;
     tlpTimerAt = Long.MAX_VALUE;
     probeTimerAt = Long.MAX_VALUE;
@@ -2919,6 +2998,8 @@ public final class TcpSock implements CcHost {
     writeHead = writeTail = null;
     rtxHead = rtxTail = null;
     wmemQueued = 0;
+    memWaitAt = Long.MAX_VALUE;
+    if (memory != null) memRelease();
     packetsOut = retransOut = lostOut = sackedOut = 0;
     chain = 0;
     wxActive = false;

@@ -42,8 +42,7 @@ final class FaultPlanParser {
 
   /** Kinds the issue names that this model does not build yet, with the reason. */
   private static final Map<String, String> NOT_MODELLED = Map.of(
-      "mem-pressure", "memory pressure is not modelled: the TCP core keeps no tcp_mem accounting yet",
-      "memory-pressure", "memory pressure is not modelled: the TCP core keeps no tcp_mem accounting yet");
+      "memory-pressure", "is spelled mem-pressure");
 
   /** The keys a kind accepts besides COMMON. */
   static List<String> extraKeys(FaultKind kind) {
@@ -57,6 +56,7 @@ final class FaultPlanParser {
       case QDISC_DROP -> List.of("host", "probability", "answer");
       case SLOW_TX_COMPLETION -> List.of("host", "delay");
       case PEER_ZERO_WINDOW, PEER_STOP_READING, PEER_RESET -> List.of();
+      case MEM_PRESSURE -> List.of("tcp-mem");
     };
   }
 
@@ -159,11 +159,37 @@ final class FaultPlanParser {
       b.answerCn(text.equals("cn"));
     }
     if (obj.containsKey("connections")) b.connections(connectionList(obj.get("connections"), name + ".connections", connections));
+    if (kind == FaultKind.MEM_PRESSURE) {
+      ConfigValue m = obj.get("tcp-mem");
+      if (m == null) throw new ScenarioException(Scenario.where(v.origin()) + ": " + name
+          + ": a mem-pressure fault needs tcp-mem, the limits in pages while it lasts (example: tcp-mem = \"64 96 128\")");
+      long[] t = tcpMemPages(m, name + ".tcp-mem");
+      b.tcpMem(t[0], t[1], t[2]);
+    }
     try {
       return b.build();
     } catch (IllegalArgumentException e) {
       throw new ScenarioException(Scenario.where(v.origin()) + ": " + name + ": " + e.getMessage());
     }
+  }
+
+  /** Three page counts, non-decreasing: "64 96 128" or [64, 96, 128], as the tcp_mem sysctl. */
+  private static long[] tcpMemPages(ConfigValue v, String key) throws ScenarioException {
+    List<String> parts = new ArrayList<>();
+    if (v.valueType() == ConfigValueType.LIST) {
+      for (ConfigValue e : (ConfigList) v) parts.add(String.valueOf(e.unwrapped()));
+    } else {
+      for (String p : String.valueOf(v.unwrapped()).trim().split("\\s+")) parts.add(p);
+    }
+    long[] t = new long[3];
+    try {
+      if (parts.size() != 3) throw new NumberFormatException();
+      for (int i = 0; i < 3; i++) t[i] = Long.parseLong(parts.get(i));
+    } catch (NumberFormatException e) {
+      throw bad(v, key, "is not three page counts (example: \"64 96 128\")");
+    }
+    if (t[0] < 0 || t[1] < t[0] || t[2] < t[1]) throw bad(v, key, "must be non-negative and non-decreasing (min pressure max)");
+    return t;
   }
 
   private static long duration(Config c, ConfigObject obj, String name, String key, long minNs) throws ScenarioException {
@@ -255,6 +281,7 @@ final class FaultPlanParser {
         m.put("loss-bad", f.geLossBad());
       }
       if (extra.contains("answer")) m.put("answer", f.answerCn() ? "cn" : "drop");
+      if (extra.contains("tcp-mem")) m.put("tcp-mem", f.tcpMem()[0] + " " + f.tcpMem()[1] + " " + f.tcpMem()[2]);
       if (f.connections().length > 0) {
         List<Long> c = new ArrayList<>();
         for (long id : f.connections()) c.add(id);

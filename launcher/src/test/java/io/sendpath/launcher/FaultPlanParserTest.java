@@ -90,6 +90,16 @@ class FaultPlanParserTest {
   }
 
   @Test
+  void memPressure_tcpMemInPages_asStringOrList() throws Exception {
+    Path s = file("s.conf", "faults = [ { kind = mem-pressure, at = 1s, for = 2s, tcp-mem = \"64 96 128\" },\n"
+        + "  { kind = mem-pressure, tcp-mem = [8, 8, 16] } ]\n");
+    List<Fault> f = Scenario.load(s, List.of()).runConfig().faults().faults();
+    assertThat(f.get(0).tcpMem()).containsExactly(64, 96, 128);
+    assertThat(f.get(1).tcpMem()).containsExactly(8, 8, 16);
+    assertThat(f.get(0).kind().where().scenarioName()).isEqualTo("memory");
+  }
+
+  @Test
   void noFaults_emptyPlan() throws Exception {
     assertThat(Scenario.load(null, List.of()).runConfig().faults().isEmpty()).isTrue();
   }
@@ -97,7 +107,10 @@ class FaultPlanParserTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
       "unknown kind|{ kind = los, probability = 0.1 }|s.conf:3: faults[0].kind: 'los' is not a fault kind (did you mean loss?)",
-      "not modelled|{ kind = mem-pressure }|s.conf:3: faults[0].kind: 'mem-pressure' memory pressure is not modelled",
+      "old spelling|{ kind = memory-pressure }|s.conf:3: faults[0].kind: 'memory-pressure' is spelled mem-pressure",
+      "tcp-mem missing|{ kind = mem-pressure }|s.conf:3: faults[0]: a mem-pressure fault needs tcp-mem",
+      "tcp-mem malformed|{ kind = mem-pressure, tcp-mem = \"64 96\" }|s.conf:3: faults[0].tcp-mem: '64 96' is not three page counts",
+      "tcp-mem decreasing|{ kind = mem-pressure, tcp-mem = \"64 32 128\" }|s.conf:3: faults[0].tcp-mem: '64 32 128' must be non-negative and non-decreasing",
       "missing kind|{ probability = 0.1 }|s.conf:3: faults[0]: a fault needs a kind",
       "unknown key|{ kind = loss, probability = 0.1, probabilty = 2 }|s.conf:3: faults[0].probabilty: unknown key for a loss fault (did you mean probability?)",
       "key of another kind|{ kind = link-down, probability = 0.1 }|s.conf:3: faults[0].probability: unknown key for a link-down fault",

@@ -19,6 +19,9 @@ public final class Sysctls {
     // net/ipv4/tcp.c::tcp_init()
     DEFAULTS.put("tcp_wmem", "4096 16384 4194304");
     DEFAULTS.put("tcp_rmem", "4096 131072 33554432");
+    // tcp_init(): nr_free_buffer_pages() / 16 as tcp_mem[1], 3/4 of it as [0], twice [0] as [2],
+    // in pages; these are the values of our 24 GiB machines (sysctl net.ipv4.tcp_mem)
+    DEFAULTS.put("tcp_mem", "288459 384612 576918");
     // include/net/sock.h SK_WMEM_MAX / SK_RMEM_MAX
     DEFAULTS.put("wmem_default", "212992");
     DEFAULTS.put("wmem_max", "212992");

@@ -68,6 +68,9 @@ public final class SimReceiveBuilder<T> {
       if (msg instanceof SimActor.Uncounted) return handle(msg);
       try {
         return handle(msg);
+      } catch (RuntimeException | Error e) {
+        clock.fail(new IllegalStateException("a simulated actor failed on " + msg, e));
+        throw e;
       } finally {
         clock.done();
       }

@@ -31,6 +31,8 @@ public final class VirtualClock {
   private long nextSeq;
   private long horizon = Long.MAX_VALUE;
   private volatile boolean stopped;
+  /** First exception thrown by a simulated actor; null while all is well. Guarded by events. */
+  private Throwable failure;
   /** False until {@link #start}: messages exchanged while the world is being built do not move time. */
   private volatile boolean started;
 
@@ -86,6 +88,26 @@ public final class VirtualClock {
   public void stop() {
     stopped = true;
     start();
+  }
+
+  /**
+   * A simulated actor failed while handling a message: the run cannot be trusted any more, so it
+   * ends at once and {@link #failure()} says why (instead of waiting forever for the message's
+   * successors).
+   */
+  public void fail(Throwable cause) {
+    synchronized (events) {
+      if (failure == null) failure = cause;
+    }
+    stopped = true;
+    finished.complete(now);
+  }
+
+  /** The first failure reported by {@link #fail}, or null. */
+  public Throwable failure() {
+    synchronized (events) {
+      return failure;
+    }
   }
 
   /** Completes with the final virtual time once nothing is left to do (or the horizon or a stop is reached). */

@@ -48,6 +48,7 @@ class VirtualClockTest {
     }
 
     private Behavior<Hop> onHop(Hop h) {
+      if (h.tag().equals("boom")) throw new IllegalArgumentException("boom at " + clock.now());
       log.add(clock.now() + ":" + h.tag());
       if (h.left() > 0) {
         Hop next = new Hop(h.tag(), h.left() - 1, h.delayNs(), getContext().getSelf());
@@ -73,6 +74,18 @@ class VirtualClockTest {
     assertThat(log).containsExactly(
         "0:slow", "1000:slow", "2000:slow", "2500:fast", "2500:fast", "2500:fast", "2500:fast", "3000:slow");
     assertThat(clock.outstanding()).isZero();
+  }
+
+  @Test
+  void anActorThrows_theRunEndsAtOnce_withTheFailure() throws Exception {
+    VirtualClock clock = new VirtualClock();
+    List<String> log = Collections.synchronizedList(new ArrayList<>());
+    ActorRef<Hop> a = kit.spawn(Relay.create(clock, log));
+    clock.schedule(0, a, new Hop("tick", 1_000, 1_000, a));
+    clock.schedule(5_500, a, new Hop("boom", 0, 0, a));
+    clock.start();
+    assertThat(clock.finished().get(10, TimeUnit.SECONDS)).isEqualTo(5_500);
+    assertThat(clock.failure()).hasMessageContaining("a simulated actor failed").hasRootCauseMessage("boom at 5500");
   }
 
   @Test

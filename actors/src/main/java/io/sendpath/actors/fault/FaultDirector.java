@@ -47,7 +47,9 @@ public final class FaultDirector extends SimActor<FaultDirector.Command> {
       LongFunction<FlowKey> flowOf,
       /** Removes (false) or restores (true) a host's routes: (fib, up). */
       BiConsumer<Fib, Boolean> senderRoutes,
-      BiConsumer<Fib, Boolean> peerRoutes) {}
+      BiConsumer<Fib, Boolean> peerRoutes,
+      /** The sender host's TCP memory (tcp_mem); the mem-pressure fault lowers its limits. */
+      io.sendpath.tcp.TcpMemory senderTcpMemory) {}
 
   private final FaultLog log;
   private final Targets targets;
@@ -129,6 +131,13 @@ public final class FaultDirector extends SimActor<FaultDirector.Command> {
       case PEER_STOP_READING -> {
         forEachTarget(f, flow -> clock.tell(targets.peer(), new PeerActor.SetReading(flow, !on)));
         action(f, now, on ? "peer application stops reading" : "peer application reads again");
+      }
+      case MEM_PRESSURE -> {
+        long[] t = f.tcpMem();
+        if (on) targets.senderTcpMemory().setLimits(t[0], t[1], t[2]);
+        else targets.senderTcpMemory().restoreLimits();
+        action(f, now, on ? "tcp_mem of the sender lowered to " + t[0] + " " + t[1] + " " + t[2] + " pages"
+            : "tcp_mem of the sender restored");
       }
       case PEER_RESET -> {
         if (on) {

@@ -23,6 +23,7 @@ import io.sendpath.tcp.Errno;
 import io.sendpath.tcp.TcpConfig;
 import io.sendpath.tcp.TcpCounters;
 import io.sendpath.tcp.TcpInfo;
+import io.sendpath.tcp.TcpMemory;
 import io.sendpath.tcp.TcpSock;
 import io.sendpath.tcp.TcpState;
 import java.util.ArrayList;
@@ -142,6 +143,7 @@ public final class Simulation {
           }
         }
       }
+      if (clock.failure() != null) throw new IllegalStateException("the simulation stopped: " + clock.failure().getMessage(), clock.failure());
       progress.progress(monitor.bytesDelivered(), total, clock.now());
       double wall = (System.nanoTime() - wallStart) / 1e9;
       return world.result(wall, watchdog);
@@ -191,6 +193,8 @@ public final class Simulation {
     Host sender;
     Host peer;
     PeerActor peerActor;
+    /** The sender host's TCP memory accounting (tcp_mem), shared by its sockets. */
+    TcpMemory tcpMemory;
     /** The plan's wrappers and log; FaultWiring.NONE-like (empty plan) for a run without faults. */
     final FaultWiring faults;
     /** Opens and closes fault windows; null without a plan. */
@@ -211,13 +215,14 @@ public final class Simulation {
     void build(org.apache.pekko.actor.typed.javadsl.ActorContext<Void> ctx) {
       Host.Link link = new Host.Link(cfg.linkRateBps(), cfg.linkDelayNs(), cfg.mtu(), cfg.txRingSize(), cfg.tso(), cfg.txCsumOffload());
       sender = Host.sender(ctx, clock, "sender", SENDER_IP, SENDER_MAC, cfg.sysctls(), link, cfg.seed(), ready, faults);
+      tcpMemory = TcpMemory.from(cfg.sysctls());
       peer = Host.peer(ctx, clock, "peer", PEER_IP, PEER_MAC, io.sendpath.protocol.Sysctls.linuxDefaults(), link, cfg.seed(),
           monitor, World::expectedPayload, Simulation::connOfSenderFlow, ready, a -> { peerActor = a; ready.countDown(); }, faults);
       Host.connect(ctx, clock, sender, peer, link, sink, faults);
       if (!faults.plan().isEmpty()) {
         director = ctx.spawn(FaultDirector.create(clock, faults.log(), new FaultDirector.Targets(sender.nic(), peer.nic(),
             sender.ip(), peer.ip(), Simulation::flowOf, (fib, up) -> Host.routes(fib, SENDER_IP, up),
-            (fib, up) -> Host.routes(fib, PEER_IP, up))), "fault-director");
+            (fib, up) -> Host.routes(fib, PEER_IP, up), tcpMemory)), "fault-director");
       }
       for (int i = 0; i < cfg.connections(); i++) {
         final int id = i;
@@ -228,7 +233,11 @@ public final class Simulation {
         Payload payload = new Payload.Generated(cfg.seed(), i);
         TcpConfig c = TcpConfig.from(cfg.sysctls(), cfg.mtu(), 65536, cfg.tso() && cfg.txCsumOffload(), tsOffset);
         socketRefs[i] = ctx.spawnAnonymous(SocketActor.create(clock, sender.ip(), flow,
-            out -> new TcpSock(c, flow, id, iss, payload, out), monitor, cfg.bytesPerConnection(), cfg.writeSize(),
+            out -> {
+              TcpSock sock = new TcpSock(c, flow, id, iss, payload, out);
+              sock.setMemory(tcpMemory);
+              return sock;
+            }, monitor, cfg.bytesPerConnection(), cfg.writeSize(),
             a -> { sockets[id] = a; ready.countDown(); }, a -> { conns[id] = a; ready.countDown(); }));
       }
     }
@@ -319,7 +328,12 @@ public final class Simulation {
         if (monitor.workloadDoneAt() >= 0 && st != TcpState.TCP_TIME_WAIT && st != TcpState.TCP_CLOSE)
           violations.add(who + ": ended in " + st + ", not a final state");
       }
+      if (tcpMemory.allocatedPages() != 0)
+        violations.add("sender host: tcp_memory_allocated is " + tcpMemory.allocatedPages() + " pages at the end, not 0");
       addPublicLongs(tcpSum, counters);
+      counters.put("TcpExtTCPMemoryPressures", tcpMemory.pressures());
+      counters.put("tcp_memory_allocated_peak_pages", tcpMemory.peakPages());
+      counters.put("tcp_mem_refused_allocations", tcpMemory.refused());
       sender.addCounters("", counters);
       peer.addCounters("peer.", counters);
       peerActor.core().counters().snapshot().forEach((k, v) -> counters.put("peer." + k, v));

@@ -44,6 +44,10 @@ class FaultSoakTest {
       b.gilbertElliott(r.nextDouble() * 0.05, 0.1 + r.nextDouble() * 0.5, 0, 0.5 + r.nextDouble() * 0.5);
       b.answerCn(r.nextBoolean());
       if (r.nextInt(3) == 0) b.connections(r.nextInt(connections));
+      if (k == FaultKind.MEM_PRESSURE) {
+        long max = 4 + r.nextLong(60);
+        b.tcpMem(max / 2, max * 3 / 4, max);
+      }
       faults[i] = b;
     }
     return plan(faults);

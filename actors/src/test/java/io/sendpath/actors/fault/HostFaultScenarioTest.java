@@ -145,6 +145,26 @@ class HostFaultScenarioTest {
   }
 
   @Test
+  void established_tcpMemLoweredForOneSecond_pressureAndRefusedAllocations_thenAllDelivered() {
+    RunResult base = run(small(4, 4L << 20, 11), FaultPlan.NONE);
+    // 16 pages (64 KiB) for four sockets that each want their 4 MiB-bound send buffer
+    FaultPlan p = plan(Fault.of(FaultKind.MEM_PRESSURE).at(50 * MS).duration(S).tcpMem(8, 12, 16));
+    RunResult r = run(small(4, 4L << 20, 11), p);
+    assertThat(r.invariantViolations()).isEmpty();
+    assertThat(r.bytesDelivered()).isEqualTo(16L << 20);
+    assertThat(counter(r, "TcpExtTCPMemoryPressures")).isPositive();
+    assertThat(counter(r, "tcp_mem_refused_allocations")).isPositive();
+    assertThat(counter(base, "TcpExtTCPMemoryPressures")).isZero();
+    long waited = 0, waitedBase = 0;
+    for (int i = 0; i < 4; i++) {
+      waited += conn(r, i).sndbufLimitedUs();
+      waitedBase += conn(base, i).sndbufLimitedUs();
+    }
+    assertThat(waited).as("writers wait for memory while tcp_mem is low").isGreaterThan(waitedBase);
+    assertThat(timeline(r)).anyMatch(l -> l.contains("tcp_mem of the sender lowered")).anyMatch(l -> l.contains("restored"));
+  }
+
+  @Test
   void closed_noRouteAtConnect_connectFailsWithEnetunreachAtOnce() {
     FaultPlan p = plan(Fault.of(FaultKind.ROUTE_REMOVE).duration(10 * S));
     RunResult r = run(small(1, 64 << 10, 8), p);
