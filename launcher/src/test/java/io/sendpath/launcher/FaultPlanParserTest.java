@@ -154,7 +154,7 @@ class FaultPlanParserTest {
   }
 
   @ParameterizedTest
-  @org.junit.jupiter.params.provider.ValueSource(strings = {"link-flap.conf", "lossy-wire.conf", "peer-trouble.conf", "host-trouble.conf"})
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"link-flap.conf", "lossy-wire.conf", "peer-trouble.conf", "host-trouble.conf", "neigh-fail.conf"})
   void examplePlans_loadWithTheExampleScenario(String plan) throws Exception {
     Path dir = examplesDir();
     FaultPlan p = Scenario.load(dir.resolve("small.conf"), List.of(), dir.resolve(plan)).runConfig().faults();
