@@ -193,6 +193,21 @@ final class RunCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "  speed                   %.3f× real time (simulated / wall)%n", r.simulatedSeconds() / r.wallSeconds());
     }
     out.printf(Locale.ROOT, "  invariant violations    %d%n", violations);
+    if (r.faultTimeline() != null && !r.faultTimeline().isEmpty()) {
+      // when each fault fired and what it did; every event is in summary.json's faultTimeline
+      out.printf(Locale.ROOT, "  faults (virtual time)%n");
+      int shown = 0;
+      for (var e : r.faultTimeline()) {
+        if (shown++ == 12) {
+          out.printf(Locale.ROOT, "    ... %d more in summary.json%n", r.faultTimeline().size() - 12);
+          break;
+        }
+        out.printf(Locale.ROOT, "    %12.6f s  %-22s %s%n", e.timeNs() / 1e9, e.fault(), e.what());
+      }
+      if (r.faults() != null) {
+        for (var f : r.faults()) out.printf(Locale.ROOT, "    #%s %s: %s%n", f.get("id"), f.get("kind"), f.get("effects"));
+      }
+    }
     out.printf(Locale.ROOT, "  results                 %s%n", dir);
     out.flush();
   }
