@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code sendpath}: the command line. Subcommands: run. */
+/** {@code sendpath}: the command line. Subcommands: run, bench. */
 @Command(
     name = "sendpath",
     mixinStandardHelpOptions = true,
@@ -41,6 +41,7 @@ public final class Main implements Callable<Integer> {
   static CommandLine commandLine(SimulationRunner runner, Clock clock, BooleanSupplier interactive) {
     CommandLine cmd = new CommandLine(new Main());
     cmd.addSubcommand("run", new RunCommand(runner, clock, interactive));
+    cmd.addSubcommand("bench", new BenchCommand(BenchCommand.ChildProcesses::new, clock));
     // Bad options: one line and status 2, never a usage dump or a stack trace.
     cmd.setParameterExceptionHandler((ex, args) -> {
       CommandLine where = ex.getCommandLine();

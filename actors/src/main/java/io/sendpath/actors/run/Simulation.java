@@ -143,6 +143,7 @@ public final class Simulation {
         }
       }
       progress.progress(monitor.bytesDelivered(), total, clock.now());
+      progress.clockStopped(clock.now());
       double wall = (System.nanoTime() - wallStart) / 1e9;
       return world.result(wall, watchdog);
     } catch (InterruptedException e) {
@@ -229,7 +230,7 @@ public final class Simulation {
         TcpConfig c = TcpConfig.from(cfg.sysctls(), cfg.mtu(), 65536, cfg.tso() && cfg.txCsumOffload(), tsOffset);
         socketRefs[i] = ctx.spawnAnonymous(SocketActor.create(clock, sender.ip(), flow,
             out -> new TcpSock(c, flow, id, iss, payload, out), monitor, cfg.bytesPerConnection(), cfg.writeSize(),
-            a -> { sockets[id] = a; ready.countDown(); }, a -> { conns[id] = a; ready.countDown(); }));
+            cfg.holdUntilNs(), a -> { sockets[id] = a; ready.countDown(); }, a -> { conns[id] = a; ready.countDown(); }));
       }
     }
 
