@@ -1,5 +1,6 @@
 package io.sendpath.launcher;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -18,11 +19,13 @@ final class BenchReport {
   /** One run of sendpath at one size (a child JVM running {@code sendpath run}). */
   record SendpathRun(int connections, double wallSeconds, double processSeconds, double simulatedSeconds,
       long frames, long events, long peakRssKiB, int violations, double loadAvg) {
+    @JsonProperty
     double framesPerWallSecond() {
       return wallSeconds > 0 ? frames / wallSeconds : 0;
     }
 
     /** Peak RSS of the whole process divided by the connections: an upper bound per connection. */
+    @JsonProperty
     long bytesPerConnection() {
       return connections > 0 ? peakRssKiB * 1024 / connections : 0;
     }
@@ -34,6 +37,7 @@ final class BenchReport {
    */
   record Ns3Run(int flows, int completed, boolean wallLimitHit, double runWallSeconds, double processSeconds,
       double simEndSeconds, long frames, long events, double peakRssAfterRunMiB, long peakRssKiB, double loadAvg) {
+    @JsonProperty
     double framesPerWallSecond() {
       return runWallSeconds > 0 ? frames / runWallSeconds : 0;
     }
@@ -42,6 +46,7 @@ final class BenchReport {
   /** The idle-memory probe at one size: heap after GC with n connections established and idle. */
   record IdleRun(int connections, int established, long heapUsedBytes, long baselineHeapUsedBytes, long peakRssKiB) {
     /** (heap with n idle connections − heap with none) / n. */
+    @JsonProperty
     long bytesPerConnection() {
       return connections > 0 ? (heapUsedBytes - baselineHeapUsedBytes) / connections : 0;
     }
