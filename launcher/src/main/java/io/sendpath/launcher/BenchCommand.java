@@ -74,7 +74,7 @@ final class BenchCommand implements Callable<Integer> {
       description = "Runs of sendpath per size; the table shows medians (default ${DEFAULT-VALUE}).")
   String repeat;
 
-  @Option(names = "--ns3", paramLabel = "PATH", description = "ns-3 tcp-manyflow binary (default " + "/tmp/ns3-bench/tcp-manyflow if present).")
+  @Option(names = "--ns3", paramLabel = "PATH", description = "ns-3 tcp-manyflow binary (default: /tmp/ns3-bench/tcp-manyflow when it exists).")
   Path ns3;
 
   @Option(names = "--no-ns3", description = "Do not run ns-3.")
