@@ -19,13 +19,17 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 /**
  * The socket layer (socket_file_ops / inet_stream_ops: sock_write_iter → sock_sendmsg →
  * inet_sendmsg) with the load generator's bulk-send application on top: after connect() it
- * write()s bytesTotal bytes in writeSize calls, then close()s. A write that is only partly
- * accepted blocks (sk_stream_wait_memory) until the connection signals write space.
+ * write()s bytesTotal bytes in writeSize calls, then close()s — at once, or, with a hold, when the
+ * virtual clock reaches holdUntilNs (the connection stays established and idle meanwhile). A write
+ * that is only partly accepted blocks (sk_stream_wait_memory) until the connection signals write space.
  */
 public final class SocketActor extends SimActor<SockEvent> {
 
   /** Starts the application: connect(). Scheduled at the connection's start time. */
   public record Start() implements SockEvent {}
+
+  /** The hold is over: close(). Scheduled for holdUntilNs once every byte is written. */
+  private record HoldExpired() implements SockEvent {}
 
   private final ActorRef<TcpProt.Command> tcp;
   private final RunMonitor monitor;
@@ -33,6 +37,10 @@ public final class SocketActor extends SimActor<SockEvent> {
   private FlowKey flow;
   private final long bytesTotal;
   private final int writeSize;
+  /** Virtual time before which a connection that has written everything stays open; 0 = no hold. */
+  private final long holdUntilNs;
+  /** True once HoldExpired is scheduled (at most once). */
+  private boolean holding;
   /** Bytes the socket accepted so far (sum of SendResult). Never exceeds bytesTotal. */
   private long bytesAccepted;
   /** Bytes asked in the SendMsg whose answer is awaited; 0 when none is outstanding. */
@@ -56,11 +64,18 @@ public final class SocketActor extends SimActor<SockEvent> {
   public static Behavior<SockEvent> create(VirtualClock clock, ActorRef<AfOps.Command> ip, FlowKey flow,
       Function<TcpOutput, TcpSock> coreFactory, RunMonitor monitor, long bytesTotal, int writeSize,
       Consumer<SocketActor> onCreate, Consumer<TcpConnectionActor> onConnCreate) {
+    return create(clock, ip, flow, coreFactory, monitor, bytesTotal, writeSize, 0, onCreate, onConnCreate);
+  }
+
+  /** As above; after writing bytesTotal the socket stays open until virtual time holdUntilNs (0: no hold). */
+  public static Behavior<SockEvent> create(VirtualClock clock, ActorRef<AfOps.Command> ip, FlowKey flow,
+      Function<TcpOutput, TcpSock> coreFactory, RunMonitor monitor, long bytesTotal, int writeSize, long holdUntilNs,
+      Consumer<SocketActor> onCreate, Consumer<TcpConnectionActor> onConnCreate) {
     return Behaviors.setup(ctx -> {
       ActorRef<TcpProt.Command> tcp = ctx.spawnAnonymous(
           TcpConnectionActor.create(clock, ip, ctx.getSelf(), coreFactory, onConnCreate));
       clock.tell(ip, new IpActor.InetHash(flow.reverse(), tcp));
-      SocketActor actor = new SocketActor(ctx, clock, tcp, monitor, bytesTotal, writeSize);
+      SocketActor actor = new SocketActor(ctx, clock, tcp, monitor, bytesTotal, writeSize, holdUntilNs);
       actor.flow = flow;
       onCreate.accept(actor);
       return actor;
@@ -68,8 +83,9 @@ public final class SocketActor extends SimActor<SockEvent> {
   }
 
   private SocketActor(ActorContext<SockEvent> ctx, VirtualClock clock, ActorRef<TcpProt.Command> tcp,
-      RunMonitor monitor, long bytesTotal, int writeSize) {
+      RunMonitor monitor, long bytesTotal, int writeSize, long holdUntilNs) {
     super(ctx, clock);
+    this.holdUntilNs = holdUntilNs;
     this.tcp = tcp;
     this.monitor = monitor;
     this.bytesTotal = bytesTotal;
@@ -84,6 +100,7 @@ public final class SocketActor extends SimActor<SockEvent> {
         .onMessage(SendResult.class, this::onSendResult)
         .onMessage(WriteSpace.class, this::onWriteSpace)
         .onMessage(SockError.class, this::onError)
+        .onMessage(HoldExpired.class, this::onHoldExpired)
         .build();
   }
 
@@ -131,12 +148,22 @@ public final class SocketActor extends SimActor<SockEvent> {
     return this;
   }
 
+  private Behavior<SockEvent> onHoldExpired(HoldExpired msg) {
+    writeMore();
+    return this;
+  }
+
   private void writeMore() {
     if (finished || closed || asked != 0) return;
     long left = bytesTotal - bytesAccepted;
     if (left > 0) {
       asked = Math.min(left, writeSize);
       clock.tell(tcp, new SendMsg(asked, 0));
+    } else if (clock.now() < holdUntilNs) {
+      if (!holding) {
+        holding = true;
+        clock.schedule(holdUntilNs, getContext().getSelf(), new HoldExpired());
+      }
     } else {
       closed = true;
       clock.tell(tcp, new Close());

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code sendpath}: the command line. Subcommands: run, drill. */
+/** {@code sendpath}: the command line. Subcommands: run, drill, bench. */
 @Command(
     name = "sendpath",
     mixinStandardHelpOptions = true,
@@ -42,6 +42,7 @@ public final class Main implements Callable<Integer> {
     CommandLine cmd = new CommandLine(new Main());
     cmd.addSubcommand("run", new RunCommand(runner, clock, interactive));
     cmd.addSubcommand("drill", new io.sendpath.drill.DrillCommand());
+    cmd.addSubcommand("bench", new BenchCommand(BenchCommand.ChildProcesses::new, clock));
     // Bad options: one line and status 2, never a usage dump or a stack trace.
     cmd.setParameterExceptionHandler((ex, args) -> {
       CommandLine where = ex.getCommandLine();

@@ -38,7 +38,7 @@ import picocli.CommandLine.Spec;
     footer = {
         "",
         "Scenario keys: connections, bytes-per-connection, write-size, link.rate, link.delay, link.mtu, "
-            + "start-jitter, seed, nic.tx-ring, nic.tso, nic.tx-checksum-offload, threads, max-simulated-time, "
+            + "start-jitter, seed, nic.tx-ring, nic.tso, nic.tx-checksum-offload, threads, max-simulated-time, hold-until, "
             + "sysctl.<name> (tcp_wmem, tcp_limit_output_bytes, ...), faults = [ {kind = ..., at, for, every, ...} ].",
         "",
         "Results in DIR: summary.json, connections.jsonl, and frames.pcap with --pcap. DIR may already "

@@ -38,7 +38,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Keys (defaults in {@code default.conf}): connections, bytes-per-connection, write-size,
  * link.rate, link.delay, link.mtu, start-jitter, seed, nic.tx-ring, nic.tso,
- * nic.tx-checksum-offload, threads, max-simulated-time, and sysctl.&lt;name&gt; for every name of
+ * nic.tx-checksum-offload, threads, max-simulated-time, hold-until, and sysctl.&lt;name&gt; for every name of
  * {@link Sysctls#defaults()}. Sizes follow HOCON (1MiB, 64KiB, 1048576; K = KiB = 1024, kB = 1000),
  * durations follow HOCON (5ms, 100us, 1s; a bare number is milliseconds), rates see {@link Units}.
  */
@@ -53,7 +53,7 @@ public final class Scenario {
       "link.rate", "link.delay", "link.mtu",
       "start-jitter", "seed",
       "nic.tx-ring", "nic.tso", "nic.tx-checksum-offload",
-      "threads", "max-simulated-time");
+      "threads", "max-simulated-time", "hold-until");
 
   /** Prefix of the kernel settings; what follows is a name of Sysctls.defaults(). */
   static final String SYSCTL = "sysctl.";
@@ -231,6 +231,7 @@ public final class Scenario {
     boolean txCsum = bool(merged, "nic.tx-checksum-offload");
     int threads = (int) integer(merged, "threads", 1, 4096);
     long maxSimulated = duration(merged, "max-simulated-time", 1);
+    long holdUntil = duration(merged, "hold-until", 0);
     if (bytesPerConnection > 0 && connections > Long.MAX_VALUE / bytesPerConnection) {
       ConfigValue v = merged.getValue("bytes-per-connection");
       throw new ScenarioException(where(v.origin()) + ": bytes-per-connection: " + connections
@@ -256,7 +257,7 @@ public final class Scenario {
 
     FaultPlan plan = FaultPlanParser.parse(faultsFile != null ? faultsFile : merged, connections);
     RunConfig cfg = new RunConfig(connections, bytesPerConnection, writeSize, linkRate, linkDelay, mtu,
-        startJitter, seed, txRing, tso, txCsum, threads, maxSimulated, sysctls, plan);
+        startJitter, seed, txRing, tso, txCsum, threads, maxSimulated, sysctls, plan, holdUntil);
     return new Scenario(cfg, effectiveOf(cfg), source);
   }
 
@@ -480,6 +481,7 @@ public final class Scenario {
     root.put("nic", nic);
     root.put("threads", cfg.workerThreads());
     root.put("max-simulated-time", Units.formatDuration(cfg.maxSimulatedNs()));
+    root.put("hold-until", Units.formatDuration(cfg.holdUntilNs()));
     Map<String, Object> sysctl = new LinkedHashMap<>();
     for (Map.Entry<String, String> e : cfg.sysctls().asMap().entrySet()) {
       sysctl.put(e.getKey(), sysctlJson(e.getValue()));

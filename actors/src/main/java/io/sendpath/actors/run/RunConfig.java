@@ -23,6 +23,9 @@ import io.sendpath.protocol.Sysctls;
  * @param maxSimulatedNs    stop the run at this virtual time even if not finished
  * @param sysctls           sender host's kernel settings (the peer uses Linux defaults)
  * @param faults            the fault plan (DESIGN §5); FaultPlan.NONE for a run without faults
+ * @param holdUntilNs       a connection that has written its bytes stays open, idle, until this
+ *                          virtual time before close(); 0 closes at once (bytesPerConnection = 0 with
+ *                          a hold gives established idle connections)
  */
 public record RunConfig(
     int connections,
@@ -39,7 +42,16 @@ public record RunConfig(
     int workerThreads,
     long maxSimulatedNs,
     Sysctls sysctls,
-    FaultPlan faults) {
+    FaultPlan faults,
+    long holdUntilNs) {
+
+  /** A configuration without a hold: each connection closes as soon as its bytes are written. */
+  public RunConfig(int connections, long bytesPerConnection, int writeSize, long linkRateBps, long linkDelayNs, int mtu,
+      long startJitterNs, long seed, int txRingSize, boolean tso, boolean txCsumOffload, int workerThreads,
+      long maxSimulatedNs, Sysctls sysctls, FaultPlan faults) {
+    this(connections, bytesPerConnection, writeSize, linkRateBps, linkDelayNs, mtu, startJitterNs, seed, txRingSize,
+        tso, txCsumOffload, workerThreads, maxSimulatedNs, sysctls, faults, 0);
+  }
 
   /** The embedded default experiment: 1,000 × 1 MiB over 10 Gbit/s, 5 ms one way, CUBIC. */
   public static RunConfig defaults() {
@@ -50,6 +62,6 @@ public record RunConfig(
   /** This configuration with another fault plan. */
   public RunConfig withFaults(FaultPlan plan) {
     return new RunConfig(connections, bytesPerConnection, writeSize, linkRateBps, linkDelayNs, mtu, startJitterNs,
-        seed, txRingSize, tso, txCsumOffload, workerThreads, maxSimulatedNs, sysctls, plan);
+        seed, txRingSize, tso, txCsumOffload, workerThreads, maxSimulatedNs, sysctls, plan, holdUntilNs);
   }
 }

@@ -145,6 +145,7 @@ public final class Simulation {
       }
       if (clock.failure() != null) throw new IllegalStateException("the simulation stopped: " + clock.failure().getMessage(), clock.failure());
       progress.progress(monitor.bytesDelivered(), total, clock.now());
+      progress.clockStopped(clock.now());
       double wall = (System.nanoTime() - wallStart) / 1e9;
       return world.result(wall, watchdog);
     } catch (InterruptedException e) {
@@ -238,7 +239,7 @@ public final class Simulation {
               sock.setMemory(tcpMemory);
               return sock;
             }, monitor, cfg.bytesPerConnection(), cfg.writeSize(),
-            a -> { sockets[id] = a; ready.countDown(); }, a -> { conns[id] = a; ready.countDown(); }));
+            cfg.holdUntilNs(), a -> { sockets[id] = a; ready.countDown(); }, a -> { conns[id] = a; ready.countDown(); }));
       }
     }
 
