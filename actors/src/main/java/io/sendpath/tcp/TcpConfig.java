@@ -22,7 +22,7 @@ public record TcpConfig(
     long limitOutputBytes, int minTsoSegs, int tsoRttLog, int tsoWinDivisor,
     int pacingSsRatio, int pacingCaRatio, boolean autocorking, long notsentLowat,
     boolean timestamps, boolean sack, boolean windowScaling, String congestionControl,
-    int retries1, int retries2, int synRetries, int reordering, int initCwnd, int minSndMss,
+    int retries1, int retries2, int synRetries, int synLinearTimeouts, int reordering, int initCwnd, int minSndMss,
     int pacingShift, boolean nodelay) {
 
   /** Builds a config from sysctl names with the socket defaults (Nagle on, pacing shift 10). */
@@ -40,7 +40,7 @@ public record TcpConfig(
         s.getInt("tcp_autocorking") != 0, s.getLong("tcp_notsent_lowat"),
         s.getInt("tcp_timestamps") != 0, s.getInt("tcp_sack") != 0, s.getInt("tcp_window_scaling") != 0,
         s.get("tcp_congestion_control"),
-        s.getInt("tcp_retries1"), s.getInt("tcp_retries2"), s.getInt("tcp_syn_retries"),
+        s.getInt("tcp_retries1"), s.getInt("tcp_retries2"), s.getInt("tcp_syn_retries"), s.getInt("tcp_syn_linear_timeouts"),
         s.getInt("tcp_reordering"), s.getInt("tcp_init_cwnd"), s.getInt("tcp_min_snd_mss"),
         10, nodelay);
   }
@@ -53,28 +53,28 @@ public record TcpConfig(
   public TcpConfig withNodelay(boolean on) {
     return new TcpConfig(mtu, gsoMaxSize, tso, tsOffset, wmem0, wmem1, wmem2, rmem0, rmem1, rmem2, rmemMax,
         limitOutputBytes, minTsoSegs, tsoRttLog, tsoWinDivisor, pacingSsRatio, pacingCaRatio, autocorking,
-        notsentLowat, timestamps, sack, windowScaling, congestionControl, retries1, retries2, synRetries,
+        notsentLowat, timestamps, sack, windowScaling, congestionControl, retries1, retries2, synRetries, synLinearTimeouts,
         reordering, initCwnd, minSndMss, pacingShift, on);
   }
 
   public TcpConfig withCongestionControl(String name) {
     return new TcpConfig(mtu, gsoMaxSize, tso, tsOffset, wmem0, wmem1, wmem2, rmem0, rmem1, rmem2, rmemMax,
         limitOutputBytes, minTsoSegs, tsoRttLog, tsoWinDivisor, pacingSsRatio, pacingCaRatio, autocorking,
-        notsentLowat, timestamps, sack, windowScaling, name, retries1, retries2, synRetries,
+        notsentLowat, timestamps, sack, windowScaling, name, retries1, retries2, synRetries, synLinearTimeouts,
         reordering, initCwnd, minSndMss, pacingShift, nodelay);
   }
 
   public TcpConfig withAutocorking(boolean on) {
     return new TcpConfig(mtu, gsoMaxSize, tso, tsOffset, wmem0, wmem1, wmem2, rmem0, rmem1, rmem2, rmemMax,
         limitOutputBytes, minTsoSegs, tsoRttLog, tsoWinDivisor, pacingSsRatio, pacingCaRatio, on,
-        notsentLowat, timestamps, sack, windowScaling, congestionControl, retries1, retries2, synRetries,
+        notsentLowat, timestamps, sack, windowScaling, congestionControl, retries1, retries2, synRetries, synLinearTimeouts,
         reordering, initCwnd, minSndMss, pacingShift, nodelay);
   }
 
   public TcpConfig withLimitOutputBytes(long bytes) {
     return new TcpConfig(mtu, gsoMaxSize, tso, tsOffset, wmem0, wmem1, wmem2, rmem0, rmem1, rmem2, rmemMax,
         bytes, minTsoSegs, tsoRttLog, tsoWinDivisor, pacingSsRatio, pacingCaRatio, autocorking,
-        notsentLowat, timestamps, sack, windowScaling, congestionControl, retries1, retries2, synRetries,
+        notsentLowat, timestamps, sack, windowScaling, congestionControl, retries1, retries2, synRetries, synLinearTimeouts,
         reordering, initCwnd, minSndMss, pacingShift, nodelay);
   }
 

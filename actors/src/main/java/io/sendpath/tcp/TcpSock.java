@@ -2787,9 +2787,12 @@ public final class TcpSock implements CcHost {
       armRto(now, TCP_RESOURCE_PROBE_INTERVAL_NS);
       return;
     }
-    backoff++;
-    // Exponential backoff (linear timeouts for thin streams are not modelled).
-    rtoNs = Math.min(rtoNs << 1, TCP_RTO_MAX_NS);
+    // Exponential backoff, except for a SYN's first tcp_syn_linear_timeouts timeouts, which keep
+    // the initial RTO (linear timeouts for thin streams are not modelled).
+    if (state != TcpState.TCP_SYN_SENT || totalRto > cfg.synLinearTimeouts()) {
+      backoff++;
+      rtoNs = Math.min(rtoNs << 1, TCP_RTO_MAX_NS);
+    }
     armRto(now, tcpClampRtoToUserTimeout(now));
   }
 
@@ -2805,7 +2808,8 @@ public final class TcpSock implements CcHost {
   private boolean tcpWriteTimeout(long now) {
     boolean expired;
     if (state == TcpState.TCP_SYN_SENT) {
-      expired = retransmits >= cfg.synRetries();
+      // max_retransmits = tcp_syn_retries + tcp_syn_linear_timeouts while connecting
+      expired = retransmits >= cfg.synRetries() + cfg.synLinearTimeouts();
     } else {
       expired = retransmitsTimedOut(now, cfg.retries2());
     }

@@ -58,11 +58,19 @@ class TcpSockTest {
       assertThat(again.tcpFlags).isEqualTo(SYN);
       assertThat(again.seq).isEqualTo(ISS);
       assertThat(again.retransmit).isTrue();
+      // tcp_syn_linear_timeouts = 4: the RTO stays 1 s until a SYN has timed out five times
+      assertThat(h.sock.nextTimerAt()).isEqualTo(ms(2000));
+      h.timer(2000);
+      assertThat(h.next().tcpFlags).isEqualTo(SYN);
       assertThat(h.sock.nextTimerAt()).isEqualTo(ms(3000));
       h.timer(3000);
-      assertThat(h.next().tcpFlags).isEqualTo(SYN);
-      assertThat(h.sock.nextTimerAt()).isEqualTo(ms(7000));
-      assertThat(h.sock.counters().TcpExtTCPSynRetrans).isEqualTo(2);
+      h.next();
+      h.timer(4000);
+      h.next();
+      h.timer(5000);
+      h.next();
+      assertThat(h.sock.nextTimerAt()).as("the fifth timeout doubles the RTO").isEqualTo(ms(7000));
+      assertThat(h.sock.counters().TcpExtTCPSynRetrans).isEqualTo(5);
     }
 
     @Test
@@ -70,9 +78,12 @@ class TcpSockTest {
       TcpHarness h = new TcpHarness(defaults());
       h.sock.connect(0);
       h.drain(0);
-      // 6 retransmissions at 1, 3, 7, 15, 31, 63 s; the 7th timeout at 127 s gives up.
-      for (int i = 0; i < 7; i++) h.timer(h.sock.nextTimerAt() / 1e6);
-      assertThat(h.takeAllSegs()).isEqualTo(7);
+      // tcp_syn_retries 6 + tcp_syn_linear_timeouts 4 = 10 retransmissions, at 1, 2, 3, 4, 5, 7,
+      // 11, 19, 35 and 67 s; the 11th timeout, at 131 s, gives up.
+      for (int i = 0; i < 10; i++) h.timer(h.sock.nextTimerAt() / 1e6);
+      assertThat(h.sock.nextTimerAt()).isEqualTo(ms(131_000));
+      h.timer(131_000);
+      assertThat(h.takeAllSegs()).isEqualTo(11);
       assertThat(h.sock.state()).isEqualTo(TcpState.TCP_CLOSE);
       assertThat(h.errors).containsExactly(Errno.ETIMEDOUT);
     }

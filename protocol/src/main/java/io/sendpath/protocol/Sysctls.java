@@ -44,6 +44,8 @@ public final class Sysctls {
     DEFAULTS.put("tcp_retries1", "3");
     DEFAULTS.put("tcp_retries2", "15");
     DEFAULTS.put("tcp_syn_retries", "6");
+    // 6.5+: the first retransmissions of a SYN keep the 1 s RTO, and add to tcp_syn_retries
+    DEFAULTS.put("tcp_syn_linear_timeouts", "4");
     DEFAULTS.put("tcp_reordering", "3");
     DEFAULTS.put("tcp_early_retrans", "3");
     DEFAULTS.put("tcp_recovery", "1");
