@@ -996,16 +996,9 @@ public final class TcpSock implements CcHost {
 
   /** net/ipv4/tcp_ipv4.c::tcp_v4_send_reset() for a segment this socket refuses. */
   private void tcpSendResetFor(SkBuff seg) {
-    SkBuff rst = new SkBuff();
+    SkBuff rst = TcpReset.answering(seg);
     rst.flow = flow;
     rst.connId = connId;
-    if ((seg.tcpFlags & TcpFlags.ACK) != 0) {
-      rst.seq = seg.ackSeq;
-      rst.tcpFlags = TcpFlags.RST;
-    } else {
-      rst.ackSeq = seg.seq + seg.len + ((seg.tcpFlags & TcpFlags.SYN) != 0 ? 1 : 0) + ((seg.tcpFlags & TcpFlags.FIN) != 0 ? 1 : 0);
-      rst.tcpFlags = TcpFlags.RST | TcpFlags.ACK;
-    }
     sendControl(rst);
   }
 

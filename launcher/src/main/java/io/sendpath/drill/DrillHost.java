@@ -177,16 +177,8 @@ final class DrillHost {
   /** net/ipv4/tcp_ipv4.c::tcp_v4_send_reset() for a segment no socket takes. */
   void sendReset(SkBuff seg) {
     if ((seg.tcpFlags & TcpFlags.RST) != 0) return;
-    SkBuff rst = new SkBuff();
+    SkBuff rst = io.sendpath.tcp.TcpReset.answering(seg);
     rst.flow = flow;
-    if ((seg.tcpFlags & TcpFlags.ACK) != 0) {
-      rst.seq = seg.ackSeq;
-      rst.tcpFlags = TcpFlags.RST;
-    } else {
-      rst.ackSeq = seg.seq + seg.len + ((seg.tcpFlags & TcpFlags.SYN) != 0 ? 1 : 0) + ((seg.tcpFlags & TcpFlags.FIN) != 0 ? 1 : 0);
-      rst.tcpFlags = TcpFlags.RST | TcpFlags.ACK;
-    }
-    rst.truesize = SkBuff.truesizeFor(0);
     outQueue.add(new Out(now, rst));
   }
 }

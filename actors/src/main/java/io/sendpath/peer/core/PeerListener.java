@@ -217,20 +217,7 @@ public final class PeerListener {
    */
   static void sendReset(SkBuff seg, PeerCounters counters, PeerOutput out) {
     if ((seg.tcpFlags & TcpFlags.RST) != 0) return;
-    SkBuff rst = new SkBuff();
-    rst.flow = seg.flow.reverse();
-    if ((seg.tcpFlags & TcpFlags.ACK) != 0) {
-      rst.seq = seg.ackSeq;
-      rst.tcpFlags = TcpFlags.RST;
-    } else {
-      rst.seq = 0;
-      rst.ackSeq = seg.seq + seg.len + ((seg.tcpFlags & TcpFlags.SYN) != 0 ? 1 : 0)
-          + ((seg.tcpFlags & TcpFlags.FIN) != 0 ? 1 : 0);
-      rst.tcpFlags = TcpFlags.RST | TcpFlags.ACK;
-    }
-    rst.window = 0;
-    rst.truesize = SkBuff.truesizeFor(0);
-    rst.connId = seg.connId;
+    SkBuff rst = io.sendpath.tcp.TcpReset.answering(seg);
     counters.TcpOutRsts++;
     counters.TcpOutSegs++;
     out.xmit(rst);
