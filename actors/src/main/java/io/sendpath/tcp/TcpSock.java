@@ -427,6 +427,7 @@ public final class TcpSock implements CcHost {
 
   /** setsockopt(TCP_NODELAY): net/ipv4/tcp.c::__tcp_sock_set_nodelay(). */
   public void setNodelay(long now, boolean on) {
+    noteHighWater();
     if (pending != P_NONE) throw new IllegalStateException("setsockopt while a transmit is pending");
     if (on) {
       nonagleBits |= TCP_NAGLE_OFF | TCP_NAGLE_PUSH;
@@ -438,6 +439,7 @@ public final class TcpSock implements CcHost {
 
   /** setsockopt(TCP_CORK): net/ipv4/tcp.c::__tcp_sock_set_cork(). */
   public void setCork(long now, boolean on) {
+    noteHighWater();
     if (pending != P_NONE) throw new IllegalStateException("setsockopt while a transmit is pending");
     if (on) {
       nonagleBits |= TCP_NAGLE_CORK;
@@ -455,6 +457,7 @@ public final class TcpSock implements CcHost {
 
   /** setsockopt(SO_SNDBUF): net/core/sock.c::__sock_set_sndbuf(), doubled, SOCK_SNDBUF_LOCK set. */
   public void setSndbuf(long now, int val, int wmemMax) {
+    noteHighWater();
     long v = Math.min(Integer.toUnsignedLong(val), wmemMax);
     sndbuf = Math.max(v * 2, SOCK_MIN_SNDBUF);
     sndbufLocked = true;
@@ -464,6 +467,7 @@ public final class TcpSock implements CcHost {
 
   /** setsockopt(TCP_NOTSENT_LOWAT). */
   public void setNotsentLowat(long now, long bytes) {
+    noteHighWater();
     notsentLowatOpt = bytes;
     chain |= CHAIN_SPACE; // sk->sk_write_space()
     runChain(now);
@@ -487,6 +491,7 @@ public final class TcpSock implements CcHost {
    * after reading are not modelled: the receive window never shrinks here).
    */
   public long recv(long now, long max) {
+    noteHighWater();
     if (pending != P_NONE) throw new IllegalStateException("recv while a transmit is pending");
     long n = Math.min(max, rcvQueueBytes);
     rcvQueueBytes -= n;
@@ -499,6 +504,7 @@ public final class TcpSock implements CcHost {
    * sends. The third ACK makes it ESTABLISHED (tcp_check_req() → tcp_create_openreq_child()).
    */
   public void synRecv(long now, SkBuff syn) {
+    noteHighWater();
     if (state != TcpState.TCP_CLOSE || pending != P_NONE) throw new IllegalStateException("synRecv in " + state);
     TcpOptions opt = syn.options;
     // tcp_openreq_init() / tcp_parse_options()
@@ -583,6 +589,7 @@ public final class TcpSock implements CcHost {
 
   /** net/ipv4/tcp_output.c::tcp_connect(): send the SYN, arm the SYN timer. */
   public void connect(long now) {
+    noteHighWater();
     if (state != TcpState.TCP_CLOSE || pending != P_NONE) throw new IllegalStateException("connect in " + state);
     // tcp_connect_init()
     tcpHeaderLen = 20 + (cfg.timestamps() ? TCPOLEN_TSTAMP_ALIGNED : 0);
@@ -614,6 +621,7 @@ public final class TcpSock implements CcHost {
    * accepted; 0 means the caller would block (SOCK_NOSPACE is set and writeSpace() will follow).
    */
   public long sendmsg(long now, long bytes, int flags) {
+    noteHighWater();
     if (pending != P_NONE) throw new IllegalStateException("sendmsg while a transmit is pending");
     if (state != TcpState.TCP_ESTABLISHED && state != TcpState.TCP_CLOSE_WAIT) return 0;
     if (sendShutdown || bytes <= 0) return 0;
@@ -721,6 +729,7 @@ public final class TcpSock implements CcHost {
    * connection with an RST (RFC 2525 2.17); otherwise a FIN follows what is queued.
    */
   public void close(long now) {
+    noteHighWater();
     if (pending != P_NONE) throw new IllegalStateException("close while a transmit is pending");
     orphan = true;
     rcvShutdown = true;
@@ -740,6 +749,7 @@ public final class TcpSock implements CcHost {
 
   /** net/ipv4/tcp.c::tcp_shutdown(): SHUT_RD and/or SHUT_WR; SHUT_WR sends a FIN after the queued data. */
   public void shutdown(long now, boolean rd, boolean wr) {
+    noteHighWater();
     if (pending != P_NONE) throw new IllegalStateException("shutdown while a transmit is pending");
     if (rd) rcvShutdown = true;
     if (!wr || sendShutdown) return;
@@ -758,6 +768,7 @@ public final class TcpSock implements CcHost {
    * tcp_data_snd_check, tcp_ack_snd_check.
    */
   public void rcv(long now, SkBuff seg) {
+    noteHighWater();
     if (pending != P_NONE) throw new IllegalStateException("rcv while a transmit is pending");
     switch (state) {
       case TCP_CLOSE, TCP_LISTEN -> { return; }
@@ -1029,6 +1040,7 @@ public final class TcpSock implements CcHost {
 
   /** The NET_XMIT_* answer for the skb last handed down. */
   public void xmitResult(long now, int netXmitCode) {
+    noteHighWater();
     int kind = pending;
     if (kind == P_NONE) throw new IllegalStateException("xmitResult with nothing pending");
     pending = P_NONE;
@@ -1092,6 +1104,7 @@ public final class TcpSock implements CcHost {
    * skb_orphan()); any work it releases then waits for {@link #xmitResult}.
    */
   public void wfree(long now, int truesize) {
+    noteHighWater();
     wmemAlloc -= truesize;
     if (tsqThrottled) {
       tsqThrottled = false;
@@ -1108,6 +1121,7 @@ public final class TcpSock implements CcHost {
 
   /** Runs the timers that are due at 'now'; an early or stale call does nothing. */
   public void onTimer(long now) {
+    noteHighWater();
     if (pending != P_NONE) throw new IllegalStateException("onTimer while a transmit is pending");
     if (memWaitAt <= now) {
       // sk_stream_wait_memory(): the vm_wait sleep is over; the writer tries to allocate again
@@ -2928,6 +2942,11 @@ public final class TcpSock implements CcHost {
   /** sk->sk_err_soft (see icmpError); 0 when none. */
   private int softError;
 
+  /** Highest sk_wmem_alloc seen between calls (what TSQ bounds), bytes of truesize. */
+  private long maxWmemAlloc;
+  /** Highest sk_wmem_queued seen between calls (what sk_sndbuf bounds), bytes of truesize. */
+  private long maxWmemQueued;
+
   // ---- host TCP memory (tcp_mem); null: not accounted ----
   /** The host's tcp_memory_allocated and tcp_mem, shared by its sockets; null when not accounted. */
   private TcpMemory memory;
@@ -2958,12 +2977,34 @@ public final class TcpSock implements CcHost {
    * (tcp_ld_RTO_revert) is not modelled.
    */
   public void icmpError(long now, int errno) {
+    noteHighWater();
     if (state == TcpState.TCP_SYN_SENT || state == TcpState.TCP_SYN_RECV) {
       out.error(errno);
       tcpDone();
     } else if (state != TcpState.TCP_CLOSE && state != TcpState.TCP_LISTEN) {
       softError = errno;
     }
+  }
+
+  /**
+   * Keeps the high-water marks. Called first in every public method that changes the socket: the
+   * state only changes inside those calls, so every state that lasts between calls is seen.
+   */
+  private void noteHighWater() {
+    if (wmemAlloc > maxWmemAlloc) maxWmemAlloc = wmemAlloc;
+    if (wmemQueued > maxWmemQueued) maxWmemQueued = wmemQueued;
+  }
+
+  /** The highest sk_wmem_alloc so far (truesize of skbs handed below TCP and not yet freed). */
+  public long maxWmemAlloc() {
+    noteHighWater();
+    return maxWmemAlloc;
+  }
+
+  /** The highest sk_wmem_queued so far. */
+  public long maxWmemQueued() {
+    noteHighWater();
+    return maxWmemQueued;
   }
 
   /** sk->sk_err_soft: the last ICMP error seen while connected; 0 when none. */

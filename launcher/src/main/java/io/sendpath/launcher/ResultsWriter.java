@@ -118,6 +118,9 @@ final class ResultsWriter {
     gen.writeNumberField("notsent_bytes", c.notsentBytes());   // tcpi_notsent_bytes
     gen.writeNumberField("total_rto", c.rtoCount());           // tcpi_total_rto (6.7+)
     gen.writeNumberField("fast_retrans", c.fastRetransCount());
+    gen.writeNumberField("max_wmem_alloc", c.maxWmemAlloc());   // highest sk_wmem_alloc: bytes below TCP (TSQ bounds it)
+    gen.writeNumberField("max_wmem_queued", c.maxWmemQueued()); // highest sk_wmem_queued (sk_sndbuf bounds it)
+    gen.writeNumberField("tsq_throttles", c.tsqThrottles());    // times tcp_small_queue_check set TSQ_THROTTLED
     gen.writeNumberField("start_ns", c.startNs());
     gen.writeNumberField("finish_ns", c.finishNs());
     if (c.error() == null) gen.writeNullField("error");

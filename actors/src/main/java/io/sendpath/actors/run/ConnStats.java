@@ -31,4 +31,7 @@ public record ConnStats(
     int fastRetransCount,
     long startNs,
     long finishNs,
-    String error) {}
+    String error,
+    long maxWmemAlloc,
+    long maxWmemQueued,
+    long tsqThrottles) {}

@@ -311,7 +311,7 @@ public final class Simulation {
             info.minRttUs(), info.sndMss(), info.bytesSent(), info.bytesAcked(), info.bytesRetrans(), got,
             (int) info.segsOut(), (int) info.totalRetrans(), info.lost(), info.unacked(), info.pacingRate(),
             s.sndbufLimitedNs() / 1000, info.notsentBytes(), (int) info.rtoCount(), (int) info.fastRetransCount(),
-            s.startNs(), s.finishNs(), err));
+            s.startNs(), s.finishNs(), err, core.maxWmemAlloc(), core.maxWmemQueued(), core.counters().tsqThrottled));
         // Invariants (DESIGN §5): every accepted byte reached the peer once, in order, intact, or the application was told.
         String who = "connection " + i + " (" + f + ")";
         if (s.error() == 0 && got != s.bytesAccepted())

@@ -66,6 +66,25 @@ class EndToEndTest {
     assertThat(r.simulatedSeconds()).isBetween(0.005, 1.0);
   }
 
+  /** One fast flow: TSQ keeps sk_wmem_alloc within tcp_limit_output_bytes plus one skb. */
+  @Test
+  void oneFastFlow_tsqLimit_boundsBytesBelowTcp() throws Exception {
+    RunConfig d = RunConfig.defaults();
+    Sysctls tight = Sysctls.linuxDefaults().set("tcp_limit_output_bytes", "65536");
+    RunResult capped = Simulation.run(new RunConfig(1, 16L << 20, 1 << 16, 10_000_000_000L, 1_000_000L, 1500, 0, 1,
+        d.txRingSize(), true, true, 1, 60_000_000_000L, tight, io.sendpath.fault.FaultPlan.NONE), null, ProgressListener.NONE);
+    RunResult free = Simulation.run(new RunConfig(1, 16L << 20, 1 << 16, 10_000_000_000L, 1_000_000L, 1500, 0, 1,
+        d.txRingSize(), true, true, 1, 60_000_000_000L, Sysctls.linuxDefaults(), io.sendpath.fault.FaultPlan.NONE), null, ProgressListener.NONE);
+    assertThat(capped.invariantViolations()).isEmpty();
+    ConnStats c = capped.connectionStats().get(0);
+    // tcp_small_queue_check() stops once sk_wmem_alloc is above the limit: one more skb (at most
+    // a 64 KiB TSO skb's truesize) can be below TCP when it does
+    assertThat(c.maxWmemAlloc()).isGreaterThan(65536).isLessThanOrEqualTo(65536 + io.sendpath.protocol.SkBuff.truesizeFor(65536));
+    assertThat(c.tsqThrottles()).isPositive();
+    // without the cap the limit is pacing_rate >> sk_pacing_shift (about 1 ms of data): more is below TCP
+    assertThat(free.connectionStats().get(0).maxWmemAlloc()).isGreaterThan(c.maxWmemAlloc());
+  }
+
   @Test
   void sameSeed_sameFrames_otherSeed_otherFrames() throws Exception {
     DigestSink a = new DigestSink(), b = new DigestSink(), c = new DigestSink();
