@@ -347,6 +347,7 @@ public final class TcpSock implements CcHost {
 
   public TcpSock(TcpConfig cfg, FlowKey flow, long connId, int iss, Payload payload, TcpOutput out) {
     this.cfg = cfg;
+    this.tsOffset = cfg.tsOffset();
     this.flow = flow;
     this.connId = connId;
     this.iss = iss;
@@ -367,6 +368,11 @@ public final class TcpSock implements CcHost {
   // =====================================================================================
 
   public TcpState state() { return state; }
+
+  /** Sets tp->tsoffset (normally drawn per connection); call before connect or synRecv. */
+  public void setTsOffset(int tsOffset) {
+    this.tsOffset = tsOffset;
+  }
 
   /** Charge this socket's send queue to the host's TCP memory (tcp_mem); call once, before connect. */
   public void setMemory(TcpMemory memory) {
@@ -804,7 +810,7 @@ public final class TcpSock implements CcHost {
       return;
     }
     // tcp_validate_incoming(): a nonzero TS ecr loses our tsoffset.
-    int ackVerdict = tcpAck(now, seg, sawTstamp && opt.tsEcr != 0 ? opt.tsEcr - cfg.tsOffset() : 0, sawTstamp);
+    int ackVerdict = tcpAck(now, seg, sawTstamp && opt.tsEcr != 0 ? opt.tsEcr - tsOffset : 0, sawTstamp);
     if (ackVerdict < 0) {
       runChain(now);
       return;
@@ -1392,7 +1398,7 @@ public final class TcpSock implements CcHost {
     if (!wscaleOk) rcvWscale = 0;
     sackOk = cfg.sack() && opt != null && opt.sackOk;
     tsOk = cfg.timestamps() && opt != null && opt.timestamps;
-    int tsEcr = tsOk && opt.tsEcr != 0 ? opt.tsEcr - cfg.tsOffset() : 0;
+    int tsEcr = tsOk && opt.tsEcr != 0 ? opt.tsEcr - tsOffset : 0;
     // tcp_ack() on the SYN-ACK: the SYN leaves the retransmit queue, with an RTT sample.
     TcpSkb syn = rtxHead;
     long seqRttUs = -1;
@@ -1958,7 +1964,7 @@ public final class TcpSock implements CcHost {
     o.mss = advmss;
     if (tsOk) {
       o.timestamps = true;
-      o.tsVal = clockMs(now) + cfg.tsOffset();
+      o.tsVal = clockMs(now) + tsOffset;
       o.tsEcr = tsRecent;
     }
     if (synAckWscaleOk) o.wscale = rcvWscale;
@@ -1972,7 +1978,7 @@ public final class TcpSock implements CcHost {
     o.mss = advmss;
     if (cfg.timestamps()) {
       o.timestamps = true;
-      o.tsVal = clockMs(now) + cfg.tsOffset();
+      o.tsVal = clockMs(now) + tsOffset;
       o.tsEcr = 0;
     }
     if (cfg.windowScaling()) o.wscale = rcvWscale;
@@ -1985,7 +1991,7 @@ public final class TcpSock implements CcHost {
     if (!tsOk) return null;
     TcpOptions o = new TcpOptions();
     o.timestamps = true;
-    o.tsVal = clockMs(now) + cfg.tsOffset();
+    o.tsVal = clockMs(now) + tsOffset;
     o.tsEcr = tsRecent;
     return o;
   }
@@ -2941,6 +2947,9 @@ public final class TcpSock implements CcHost {
 
   /** sk->sk_err_soft (see icmpError); 0 when none. */
   private int softError;
+
+  /** tp->tsoffset: added to tcp_clock_ms in TS val; per connection, so one TcpConfig serves a host. */
+  private int tsOffset;
 
   /** Highest sk_wmem_alloc seen between calls (what TSQ bounds), bytes of truesize. */
   private long maxWmemAlloc;

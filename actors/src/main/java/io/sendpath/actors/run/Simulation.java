@@ -225,6 +225,8 @@ public final class Simulation {
             sender.ip(), peer.ip(), Simulation::flowOf, (fib, up) -> Host.routes(fib, SENDER_IP, up),
             (fib, up) -> Host.routes(fib, PEER_IP, up), tcpMemory)), "fault-director");
       }
+      // one per host: what every socket reads from the sysctls and the route (tsoffset is per socket)
+      TcpConfig tcpConfig = TcpConfig.from(cfg.sysctls(), cfg.mtu(), 65536, cfg.tso() && cfg.txCsumOffload(), 0);
       for (int i = 0; i < cfg.connections(); i++) {
         final int id = i;
         FlowKey flow = flowOf(i);
@@ -232,10 +234,11 @@ public final class Simulation {
         int iss = rnd.nextInt();
         int tsOffset = rnd.nextInt();
         Payload payload = new Payload.Generated(cfg.seed(), i);
-        TcpConfig c = TcpConfig.from(cfg.sysctls(), cfg.mtu(), 65536, cfg.tso() && cfg.txCsumOffload(), tsOffset);
+
         socketRefs[i] = ctx.spawnAnonymous(SocketActor.create(clock, sender.ip(), flow,
             out -> {
-              TcpSock sock = new TcpSock(c, flow, id, iss, payload, out);
+              TcpSock sock = new TcpSock(tcpConfig, flow, id, iss, payload, out);
+              sock.setTsOffset(tsOffset);
               sock.setMemory(tcpMemory);
               return sock;
             }, monitor, cfg.bytesPerConnection(), cfg.writeSize(),
