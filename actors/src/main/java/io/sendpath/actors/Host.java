@@ -218,8 +218,8 @@ public final class Host {
     if (ipActor != null) {
       into.put(prefix + "IpOutRequests", ipActor.output().ipOutRequests());
       into.put(prefix + "IpOutNoRoutes", ipActor.output().ipOutNoRoutes() + ipActor.outNoRoutesAtConnect());
-      into.put(prefix + "IcmpOutDestUnreachs", ipActor.icmpOutDestUnreachs());
-      into.put(prefix + "IcmpInDestUnreachs", ipActor.icmpInDestUnreachs());
+      into.put(prefix + "IcmpOutDestUnreachs", ipActor.icmpHostUnreachToSelf());
+      into.put(prefix + "IcmpInDestUnreachs", ipActor.icmpHostUnreachToSelf());
       into.put(prefix + "IpInCsumErrors", ipActor.rxDropsChecksum());
       into.put(prefix + "IpRxNoSocket", ipActor.rxDropsNoSocket());
     }

@@ -55,7 +55,7 @@ public final class IpActor extends SimActor<AfOps.Command> implements Ipv4Output
   private final long seed;
   /** Who waits for the NET_XMIT answer of the skb being output right now. */
   private ActorRef<NetXmit> currentReplyTo;
-  private long icmpInDestUnreachs, icmpOutDestUnreachs, outNoRoutesAtConnect;
+  private long icmpHostUnreachToSelf, outNoRoutesAtConnect;
   private long rxDropsChecksum, rxDropsNoSocket, rxDropsOther;
 
   public static Behavior<AfOps.Command> create(VirtualClock clock, Fib fib, Sysctls sysctls, long seed,
@@ -102,15 +102,14 @@ public final class IpActor extends SimActor<AfOps.Command> implements Ipv4Output
   }
 
   private Behavior<AfOps.Command> onIcmpUnreach(IcmpUnreach msg) {
-    icmpOutDestUnreachs++;
-    icmpInDestUnreachs++;
+    icmpHostUnreachToSelf++;
     ActorRef<TcpProt.Command> sock = established.lookup(msg.flowAsSent().reverse());
     if (sock != null) clock.tell(sock, new TcpProt.IcmpError(msg.errno()));
     return this;
   }
 
-  public long icmpInDestUnreachs() { return icmpInDestUnreachs; }
-  public long icmpOutDestUnreachs() { return icmpOutDestUnreachs; }
+  /** ICMP destination-unreachables this host sent to itself: each counts in IcmpOutDestUnreachs and IcmpInDestUnreachs. */
+  public long icmpHostUnreachToSelf() { return icmpHostUnreachToSelf; }
   public long outNoRoutesAtConnect() { return outNoRoutesAtConnect; }
 
   private Behavior<AfOps.Command> onFibChange(FibChange msg) {

@@ -1813,24 +1813,33 @@ public final class TcpSock implements CcHost {
     }
   }
 
-  /** net/ipv4/tcp_output.c::tso_fragment(): split an unsent skb at 'len' bytes. */
-  private void tsoFragment(TcpSkb skb, int len, int mssNow) {
+  /**
+   * What tso_fragment() and tcp_fragment() share: 'skb' keeps its first 'len' bytes; a new skb,
+   * linked right after it, takes the rest together with PSH and FIN, and is charged to
+   * sk_wmem_queued. The caller copies what else its queue needs and fixes the queue's tail.
+   */
+  private TcpSkb splitAfter(TcpSkb skb, int len) {
     TcpSkb buff = new TcpSkb();
     buff.seq = skb.seq + len;
     buff.endSeq = skb.endSeq;
     buff.len = skb.len - len;
     buff.streamOffset = skb.streamOffset + len;
-    // PSH and FIN move to the second part.
     buff.tcpFlags = skb.tcpFlags;
     skb.tcpFlags &= ~(TcpFlags.FIN | TcpFlags.PSH);
-    buff.eor = skb.eor;
-    skb.eor = false;
     skb.len = len;
     skb.endSeq = buff.seq;
     buff.next = skb.next;
     skb.next = buff;
-    if (writeTail == skb) writeTail = buff;
     wmemQueued += SkBuff.truesizeFor(0);
+    return buff;
+  }
+
+  /** net/ipv4/tcp_output.c::tso_fragment(): split an unsent skb at 'len' bytes. */
+  private void tsoFragment(TcpSkb skb, int len, int mssNow) {
+    TcpSkb buff = splitAfter(skb, len);
+    buff.eor = skb.eor;
+    skb.eor = false;
+    if (writeTail == skb) writeTail = buff;
     tcpSetSkbTsoSegs(skb, mssNow);
     tcpSetSkbTsoSegs(buff, mssNow);
   }
@@ -2555,21 +2564,10 @@ public final class TcpSock implements CcHost {
   /** net/ipv4/tcp_output.c::tcp_fragment() on the retransmit queue: split 'skb' after 'len' bytes. */
   private void rtxFragment(TcpSkb skb, int len) {
     int mss = skb.gsoSize > 0 ? skb.gsoSize : skb.len;
-    TcpSkb buff = new TcpSkb();
-    buff.seq = skb.seq + len;
-    buff.endSeq = skb.endSeq;
-    buff.len = skb.len - len;
-    buff.streamOffset = skb.streamOffset + len;
-    buff.tcpFlags = skb.tcpFlags;
-    skb.tcpFlags &= ~(TcpFlags.FIN | TcpFlags.PSH);
+    TcpSkb buff = splitAfter(skb, len);
     buff.sacked = skb.sacked;
     buff.txTimeNs = skb.txTimeNs;
-    skb.len = len;
-    skb.endSeq = buff.seq;
-    buff.next = skb.next;
-    skb.next = buff;
     if (rtxTail == skb) rtxTail = buff;
-    wmemQueued += SkBuff.truesizeFor(0);
     int oldPcount = skb.pcount;
     setPcountForMss(skb, mss);
     setPcountForMss(buff, mss);
