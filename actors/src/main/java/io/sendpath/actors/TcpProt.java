@@ -17,8 +17,29 @@ public interface TcpProt {
   /** tcp_v4_connect(): active open. */
   record Connect() implements Command {}
 
-  /** tcp_sendmsg(): queue 'bytes' more bytes of the connection's payload stream. */
-  record SendMsg(long bytes, int flags) implements Command {}
+  /**
+   * Names the socket's owner (the application: a TcpSink stage, a SocketActor, a test probe): it
+   * receives every {@link SockEvent} from now on. Sent before Connect by an owner that is not the
+   * one the connection was created with.
+   */
+  record Attach(ActorRef<SockEvent> owner) implements Command {}
+
+  /**
+   * tcp_sendmsg(): a write() of 'bytes' bytes. 'data' holds them (read-only views, kept until
+   * acknowledged; their remaining() sums to 'bytes'), or is null to write the next 'bytes' of the
+   * connection's own generated payload stream (the load generator's bytes, never stored).
+   * 'flags' are MsgFlags (MSG_DONTWAIT, MSG_MORE, ...). 'sndtimeoNs' is SO_SNDTIMEO: 0 blocks
+   * without limit, as in Linux. Answered by exactly one {@link SendResult}.
+   */
+  record SendMsg(long bytes, java.nio.ByteBuffer[] data, int flags, long sndtimeoNs) implements Command {
+    /** A blocking write of the connection's generated payload. */
+    public SendMsg(long bytes, int flags) {
+      this(bytes, null, flags, 0);
+    }
+  }
+
+  /** Asks for one {@link Acked} once the peer has acknowledged the first 'streamBytes' bytes written. */
+  record NotifyAcked(long streamBytes) implements Command {}
 
   /** tcp_close(). */
   record Close() implements Command {}
@@ -47,8 +68,20 @@ public interface TcpProt {
   /** What the connection tells its socket (the wait queue and error reporting of struct sock). */
   interface SockEvent {}
 
-  /** Answer to SendMsg: how many bytes were accepted (fewer than asked ⇒ the sender must wait for WriteSpace). */
-  record SendResult(long accepted) implements SockEvent {}
+  /**
+   * Answer to SendMsg, as tcp_sendmsg() returns: 'accepted' bytes were copied; 'errno' is 0, or,
+   * when nothing was copied, why (EAGAIN for MSG_DONTWAIT or an expired SO_SNDTIMEO, EPIPE,
+   * ECONNRESET, ETIMEDOUT, EHOSTUNREACH, ...). Like Linux, a write that copied something and
+   * then hit an error or a timeout reports the bytes and errno 0; the error stays on the socket.
+   */
+  record SendResult(long accepted, int errno) implements SockEvent {
+    public SendResult(long accepted) {
+      this(accepted, 0);
+    }
+  }
+
+  /** Answer to NotifyAcked: the first 'streamBytes' bytes written are acknowledged. */
+  record Acked(long streamBytes) implements SockEvent {}
 
   /** sk_stream_write_space(): the writer may write again. */
   record WriteSpace() implements SockEvent {}

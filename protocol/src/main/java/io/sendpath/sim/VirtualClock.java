@@ -62,6 +62,21 @@ public final class VirtualClock {
     schedule(now + delayNs, to, msg);
   }
 
+  /**
+   * Counts work outside a SimActor as outstanding, as {@link #tell} counts a message: time cannot
+   * move until the matching {@link #release}. A Pekko Streams stage that stands for an
+   * application holds the clock while it waits for its upstream, so producing the next element
+   * takes no virtual time (the application is modelled as always ready to write).
+   */
+  public void hold() {
+    outstanding.incrementAndGet();
+  }
+
+  /** Ends one {@link #hold}; the same as {@link #done}. */
+  public void release() {
+    done();
+  }
+
   /** The receiver of a counted message calls this once it is handled. */
   public void done() {
     if (outstanding.decrementAndGet() == 0) advance();
