@@ -25,6 +25,8 @@ public final class TcpCounters {
   public long TcpExtTCPHystartTrainCwnd;
   public long TcpExtTCPHystartDelayDetect;
   public long TcpExtTCPHystartDelayCwnd;
+  /** LINUX_MIB_TCPBACKLOGDROP: segments dropped because the socket backlog was full (tcp_add_backlog()). */
+  public long TcpExtTCPBacklogDrop;
   /** Not a kernel counter: how often tcp_small_queue_check() set TSQ_THROTTLED. */
   public long tsqThrottled;
 
@@ -49,6 +51,7 @@ public final class TcpCounters {
     sum.TcpExtTCPHystartTrainCwnd += TcpExtTCPHystartTrainCwnd;
     sum.TcpExtTCPHystartDelayDetect += TcpExtTCPHystartDelayDetect;
     sum.TcpExtTCPHystartDelayCwnd += TcpExtTCPHystartDelayCwnd;
+    sum.TcpExtTCPBacklogDrop += TcpExtTCPBacklogDrop;
     sum.tsqThrottled += tsqThrottled;
   }
 }

@@ -96,7 +96,8 @@ public final class TcpSock implements CcHost {
   private final TcpConfig cfg;
   private final FlowKey flow;
   private final long connId;
-  private final Payload payload;
+  /** Where the stream's bytes come from (the generated payload, or a SendBuffer of written bytes). */
+  private Payload payload;
   private final TcpOutput out;
   private final CongestionControl cc;
   private final TcpCounters counters = new TcpCounters();
@@ -224,16 +225,14 @@ public final class TcpSock implements CcHost {
   private long pacingRate = Long.MAX_VALUE;
   /** sk->sk_gso_max_size: device gso_max_size - (MAX_TCP_HEADER + 1); 0 without TSO. */
   private final int skGsoMaxSize;
-  /** TSQ_THROTTLED: tcp_wfree must restart tcp_write_xmit. */
-  private boolean tsqThrottled;
+  /** TSQ: sk_wmem_alloc, TSQ_THROTTLED and the throttle statistics (the byte credit towards IP). */
+  private final TsqCredit tsq = new TsqCredit();
 
   // ---- memory ----
   /** sk->sk_sndbuf, bytes of truesize; tcp_wmem[1] until tcp_sndbuf_expand, at most tcp_wmem[2]. */
   private long sndbuf;
   /** sk->sk_wmem_queued: truesize of every skb on the write and retransmit queues. */
   private long wmemQueued;
-  /** sk->sk_wmem_alloc less its base reference: truesize of clones handed down and not yet freed. */
-  private long wmemAlloc;
   /** SOCK_NOSPACE: a writer was refused memory and waits for writeSpace(). */
   private boolean sockNospace;
 
@@ -339,7 +338,7 @@ public final class TcpSock implements CcHost {
   private int chainNonagle;
   // tcp_write_xmit loop context, valid while a P_WRITE is pending.
   private int wxMss, wxNonagle, wxMaxSegs, wxSentPkts;
-  private boolean wxPushOne, wxCwndLimited, wxActive;
+  private boolean wxPushOne, wxCwndLimited, wxRwndLimited, wxActive;
   // tcp_xmit_retransmit_queue loop context.
   private int rqMaxSegs;
   private boolean rqRearm, rqActive;
@@ -374,6 +373,11 @@ public final class TcpSock implements CcHost {
     this.tsOffset = tsOffset;
   }
 
+  /** The stream's byte source from now on (a SendBuffer once the application writes real bytes). */
+  public void setPayload(Payload payload) {
+    this.payload = payload;
+  }
+
   /** Charge this socket's send queue to the host's TCP memory (tcp_mem); call once, before connect. */
   public void setMemory(TcpMemory memory) {
     this.memory = memory;
@@ -390,7 +394,7 @@ public final class TcpSock implements CcHost {
   public TcpCounters counters() { return counters; }
   public long sndbufFree() { return Math.max(0, sndbuf - wmemQueued); }
   public long writeQueueBytes() { return Integer.toUnsignedLong(writeSeq - sndNxt); }
-  public long wmemAlloc() { return wmemAlloc; }
+  public long wmemAlloc() { return tsq.wmemAlloc(); }
   public long wmemQueued() { return wmemQueued; }
   public long sndbuf() { return sndbuf; }
   public int mss() { return mssCache; }
@@ -623,72 +627,145 @@ public final class TcpSock implements CcHost {
   }
 
   /**
-   * net/ipv4/tcp.c::tcp_sendmsg_locked() for 'bytes' more bytes of the stream. Returns the bytes
-   * accepted; 0 means the caller would block (SOCK_NOSPACE is set and writeSpace() will follow).
+   * net/ipv4/tcp.c::tcp_sendmsg_locked() for 'bytes' more bytes of the stream, in one call (no
+   * time passes, nothing can arrive meanwhile). Returns the bytes accepted; 0 means the caller
+   * would block (SOCK_NOSPACE is set and writeSpace() will follow). {@link TcpSocket} runs the
+   * same steps spread over virtual time, with the socket lock.
    */
   public long sendmsg(long now, long bytes, int flags) {
     noteHighWater();
     if (pending != P_NONE) throw new IllegalStateException("sendmsg while a transmit is pending");
     if (state != TcpState.TCP_ESTABLISHED && state != TcpState.TCP_CLOSE_WAIT) return 0;
     if (sendShutdown || bytes <= 0) return 0;
-    int mssNow = tcpCurrentMss();
-    int sizeGoal = tcpXmitSizeGoal(mssNow, cfg.tso() && skGsoMaxSize > 0);
+    sendmsgRestart();
     long copied = 0;
-    long left = bytes;
-    while (left > 0) {
-      TcpSkb skb = writeTail;
-      int copy = 0;
-      if (skb != null) copy = sizeGoal - skb.len;
-      if (copy <= 0 || !canCollapseTo(skb)) {
-        // new_segment: sk_stream_memory_free()
-        if (!streamMemoryFree(0)) {
-          waitForSpace(now, flags, copied, mssNow, sizeGoal);
-          memSync();
-          return copied;
-        }
-        if (!skWmemSchedule(SkBuff.truesizeFor(Math.min(sizeGoal, (int) Math.min(left, Integer.MAX_VALUE))))) {
-          // tcp_sendmsg_locked(): goto wait_for_space; with room left in sk_sndbuf,
-          // sk_stream_wait_memory() sleeps vm_wait (2..201 ms) before trying again
-          waitForSpace(now, flags, copied, mssNow, sizeGoal);
-          if (streamMemoryFree(0)) memWaitAt = now + vmWaitNs();
-          memSync();
-          return copied;
-        }
-        skb = new TcpSkb();
-        skb.seq = writeSeq;
-        skb.endSeq = writeSeq;
-        skb.streamOffset = streamOffsetOf(writeSeq);
-        // tcp_skb_entail()
-        writeAppend(skb);
-        wmemQueued += skb.truesize();
-        nonagleBits &= ~TCP_NAGLE_PUSH;
-        slowStartAfterIdleCheck(now);
-        copy = sizeGoal;
-      }
-      if (copy > left) copy = (int) left;
-      skb.len += copy;
-      skb.endSeq += copy;
-      skb.pcount = 0;
-      wmemQueued += copy;
-      writeSeq += copy;
-      copied += copy;
-      left -= copy;
-      if (left == 0) {
-        if ((flags & MsgFlags.MSG_EOR) != 0) skb.eor = true;
-        break;
-      }
-      if (skb.len < sizeGoal || (flags & MsgFlags.MSG_OOB) != 0) continue;
-      if (forcedPush()) {
-        tcpMarkPush(skb);
-        requestPush(now, mssNow, TCP_NAGLE_PUSH);
-      } else if (skb == writeHead && pending == P_NONE) {
-        // tcp_push_one()
-        writeXmit(now, mssNow, TCP_NAGLE_PUSH, true);
-      }
+    while (copied < bytes) {
+      long n = sendmsgStep(now, bytes - copied, flags, copied, false);
+      if (n == SEND_WAIT) return copied;
+      copied += n;
     }
-    tcpPush(now, flags, mssNow, nonagle(), sizeGoal);
-    memSync();
+    sendmsgEnd(now, flags, copied);
     return copied;
+  }
+
+  /** {@link #sendmsgStep} found no memory: the writer must wait (SOCK_NOSPACE set, what was copied pushed). */
+  public static final long SEND_WAIT = -1;
+  /** {@link #sendmsgStep} allocated 16 skbs and the backlog holds segments: sk_flush_backlog(), then restart. */
+  public static final long SEND_FLUSH = -2;
+
+  // ---- the write in progress (tcp_sendmsg_locked's locals), valid from sendmsgRestart to sendmsgEnd ----
+  /** mss_now of tcp_send_mss() at the last restart. */
+  private int smMss;
+  /** size_goal of tcp_send_mss() at the last restart: bytes per skb on the write queue. */
+  private int smSizeGoal;
+  /** process_backlog: skbs allocated since sk_flush_backlog() last ran (0..16). */
+  private int smProcessBacklog;
+
+  /** The restart label of tcp_sendmsg_locked(): tcp_send_mss() computes mss_now and size_goal. */
+  public void sendmsgRestart() {
+    smMss = tcpCurrentMss();
+    smSizeGoal = tcpXmitSizeGoal(smMss, cfg.tso() && skGsoMaxSize > 0);
+  }
+
+  /**
+   * One step of tcp_sendmsg_locked()'s copy loop: copies up to 'left' bytes into the tail skb, or
+   * into a new one, filling at most one skb (size_goal bytes); a full skb is pushed as Linux does
+   * (forced_push, or tcp_push_one at the send head). 'copied' is what this write copied before.
+   * Returns the bytes copied (> 0), {@link #SEND_WAIT} when sk_stream_memory_free() or tcp_mem
+   * refuses a new skb, or {@link #SEND_FLUSH} every 16th new skb when 'backlogPending' (the
+   * caller runs sk_flush_backlog(), calls {@link #sendmsgRestart}, then this again). The caller
+   * ends a complete write with {@link #sendmsgEnd}. May run while a transmit is pending: pushes
+   * then wait for its answer.
+   */
+  public long sendmsgStep(long now, long left, int flags, long copied, boolean backlogPending) {
+    noteHighWater();
+    int mssNow = smMss, sizeGoal = smSizeGoal;
+    TcpSkb skb = writeTail;
+    int copy = 0;
+    if (skb != null) copy = sizeGoal - skb.len;
+    if (copy <= 0 || !canCollapseTo(skb)) {
+      // new_segment: sk_stream_memory_free()
+      if (!streamMemoryFree(0)) {
+        waitForSpace(now, flags, copied, mssNow, sizeGoal);
+        memSync();
+        return SEND_WAIT;
+      }
+      if (smProcessBacklog >= 16) {
+        smProcessBacklog = 0;
+        if (backlogPending) return SEND_FLUSH; // sk_flush_backlog() → goto restart
+      }
+      if (!skWmemSchedule(SkBuff.truesizeFor(Math.min(sizeGoal, (int) Math.min(left, Integer.MAX_VALUE))))) {
+        // tcp_sendmsg_locked(): goto wait_for_space; with room left in sk_sndbuf,
+        // sk_stream_wait_memory() sleeps vm_wait (2..201 ms) before trying again
+        waitForSpace(now, flags, copied, mssNow, sizeGoal);
+        if (streamMemoryFree(0)) memWaitAt = now + vmWaitNs();
+        memSync();
+        return SEND_WAIT;
+      }
+      skb = new TcpSkb();
+      skb.seq = writeSeq;
+      skb.endSeq = writeSeq;
+      skb.streamOffset = streamOffsetOf(writeSeq);
+      // tcp_skb_entail()
+      writeAppend(now, skb);
+      wmemQueued += skb.truesize();
+      nonagleBits &= ~TCP_NAGLE_PUSH;
+      slowStartAfterIdleCheck(now);
+      smProcessBacklog++;
+      copy = sizeGoal;
+    }
+    if (copy > left) copy = (int) left;
+    skb.len += copy;
+    skb.endSeq += copy;
+    skb.pcount = 0;
+    wmemQueued += copy;
+    writeSeq += copy;
+    if (copy == left) {
+      if ((flags & MsgFlags.MSG_EOR) != 0) skb.eor = true;
+      return copy;
+    }
+    if (skb.len < sizeGoal || (flags & MsgFlags.MSG_OOB) != 0) return copy;
+    if (forcedPush()) {
+      tcpMarkPush(skb);
+      requestPush(now, mssNow, TCP_NAGLE_PUSH);
+    } else if (skb == writeHead && pending == P_NONE) {
+      // tcp_push_one()
+      writeXmit(now, mssNow, TCP_NAGLE_PUSH, true);
+    }
+    return copy;
+  }
+
+  /** The end of a tcp_sendmsg_locked() that copied 'copied' bytes: tcp_push() with the write's flags. */
+  public void sendmsgEnd(long now, int flags, long copied) {
+    noteHighWater();
+    if (copied > 0) tcpPush(now, flags, smMss, nonagle(), smSizeGoal);
+    memSync();
+  }
+
+  /**
+   * What sk_stream_wait_memory() waits for: sk_stream_memory_free() (sk_wmem_queued below
+   * sk_sndbuf and the unsent bytes under TCP_NOTSENT_LOWAT) and no tcp_mem vm_wait pending.
+   */
+  public boolean streamMemoryFree() {
+    return streamMemoryFree(0) && memWaitAt == Long.MAX_VALUE;
+  }
+
+  /** Stream offset of the next byte written (write_seq less the SYN). */
+  public long writeStreamOffset() {
+    return streamOffsetOf(writeSeq);
+  }
+
+  /** Stream bytes the peer has acknowledged (snd_una less the SYN; the FIN is not counted). */
+  public long ackedStreamBytes() {
+    if (state == TcpState.TCP_SYN_SENT || state == TcpState.TCP_SYN_RECV || (state == TcpState.TCP_CLOSE && sndUna == iss)) return 0;
+    long acked = streamOffsetOf(sndUna);
+    long written = streamOffsetOf(writeSeq) - (finQueued ? 1 : 0);
+    return Math.min(acked, written);
+  }
+
+  /** SOCK_NOSPACE: a writer was refused memory and waits for writeSpace(). */
+  public boolean sockNospace() {
+    return sockNospace;
   }
 
   /**
@@ -742,13 +819,13 @@ public final class TcpSock implements CcHost {
     if (rcvQueueBytes > 0 && !state.isFinal() && state != TcpState.TCP_SYN_SENT) {
       rcvQueueBytes = 0;
       tcpSendActiveReset(now);
-      tcpDone();
+      tcpDone(now);
       return;
     }
     switch (state) {
       case TCP_ESTABLISHED -> { sendShutdown = true; setState(TcpState.TCP_FIN_WAIT1); tcpSendFin(now); }
       case TCP_CLOSE_WAIT -> { sendShutdown = true; setState(TcpState.TCP_LAST_ACK); tcpSendFin(now); }
-      case TCP_SYN_SENT, TCP_SYN_RECV -> tcpDone();
+      case TCP_SYN_SENT, TCP_SYN_RECV -> tcpDone(now);
       default -> { }
     }
   }
@@ -763,7 +840,7 @@ public final class TcpSock implements CcHost {
     switch (state) {
       case TCP_ESTABLISHED -> { setState(TcpState.TCP_FIN_WAIT1); tcpSendFin(now); }
       case TCP_CLOSE_WAIT -> { setState(TcpState.TCP_LAST_ACK); tcpSendFin(now); }
-      case TCP_SYN_SENT -> tcpDone();
+      case TCP_SYN_SENT -> tcpDone(now);
       default -> { }
     }
   }
@@ -786,7 +863,7 @@ public final class TcpSock implements CcHost {
     int segEnd = seg.seq + seg.len + (fin ? 1 : 0);
     if ((flags & TcpFlags.RST) != 0) {
       // tcp_validate_incoming(): an RST is accepted when its seq is rcv_nxt (RFC 5961 3.2).
-      if (seg.seq == rcvNxt) tcpReset();
+      if (seg.seq == rcvNxt) tcpReset(now);
       return;
     }
     if ((flags & TcpFlags.ACK) == 0) return;
@@ -821,7 +898,7 @@ public final class TcpSock implements CcHost {
     switch (state) {
       case TCP_FIN_WAIT1 -> { if (finAcked) setState(TcpState.TCP_FIN_WAIT2); }
       case TCP_CLOSING -> { if (finAcked) { enterTimeWait(now); runChain(now); return; } }
-      case TCP_LAST_ACK -> { if (finAcked) { tcpDone(); return; } }
+      case TCP_LAST_ACK -> { if (finAcked) { tcpDone(now); return; } }
       default -> { }
     }
     // step 7: process the segment text
@@ -835,7 +912,7 @@ public final class TcpSock implements CcHost {
           && Seq.after(segEnd - (fin ? 1 : 0), rcvNxt)) {
         // RFC 1122 4.2.2.13: new data for a socket that can no longer read aborts it (TCPAbortOnData).
         tcpSendResetFor(seg);
-        tcpReset();
+        tcpReset(now);
         return;
       }
       if (queue) tcpDataQueue(now, seg, segEnd);
@@ -1038,7 +1115,7 @@ public final class TcpSock implements CcHost {
     counters.TcpOutSegs++;
     if ((c.tcpFlags & TcpFlags.RST) != 0) counters.TcpOutRsts++;
     segsOut++;
-    wmemAlloc += c.truesize;
+    tsq.charge(c.truesize);
     pending = P_CONTROL;
     pendingSkb = null;
     out.queueXmit(c);
@@ -1110,18 +1187,28 @@ public final class TcpSock implements CcHost {
    * skb_orphan()); any work it releases then waits for {@link #xmitResult}.
    */
   public void wfree(long now, int truesize) {
+    if (wfreeCredit(now, truesize)) tcpTsqWrite(now);
+  }
+
+  /**
+   * The first half of tcp_wfree(): the credit comes back; true when TSQ_THROTTLED was set, so the
+   * socket must be serviced: at once ({@link #tcpTsqWrite}) or, while the user owns the socket,
+   * through TCP_TSQ_DEFERRED at release_sock (net/ipv4/tcp_output.c::tcp_tsq_handler()).
+   */
+  public boolean wfreeCredit(long now, int truesize) {
     noteHighWater();
-    wmemAlloc -= truesize;
-    if (tsqThrottled) {
-      tsqThrottled = false;
-      // tcp_tsq_handler() → tcp_tsq_write()
-      if (state == TcpState.TCP_ESTABLISHED || state == TcpState.TCP_FIN_WAIT1
-          || state == TcpState.TCP_CLOSING || state == TcpState.TCP_CLOSE_WAIT || state == TcpState.TCP_LAST_ACK) {
-        if (lostOut > retransOut && cwnd > packetsInFlight()) chain |= CHAIN_RETRANS;
-        chain |= CHAIN_PUSH;
-        chainNonagle = nonagle();
-        runChain(now);
-      }
+    return tsq.wfree(now, truesize);
+  }
+
+  /** net/ipv4/tcp_output.c::tcp_tsq_write(): retransmit what is lost, then tcp_write_xmit. */
+  public void tcpTsqWrite(long now) {
+    noteHighWater();
+    if (state == TcpState.TCP_ESTABLISHED || state == TcpState.TCP_FIN_WAIT1
+        || state == TcpState.TCP_CLOSING || state == TcpState.TCP_CLOSE_WAIT || state == TcpState.TCP_LAST_ACK) {
+      if (lostOut > retransOut && cwnd > packetsInFlight()) chain |= CHAIN_RETRANS;
+      chain |= CHAIN_PUSH;
+      chainNonagle = nonagle();
+      runChain(now);
     }
   }
 
@@ -1140,7 +1227,7 @@ public final class TcpSock implements CcHost {
     }
     if (timeWaitAt <= now) {
       timeWaitAt = Long.MAX_VALUE;
-      if (state == TcpState.TCP_TIME_WAIT) tcpDone();
+      if (state == TcpState.TCP_TIME_WAIT) tcpDone(now);
       return;
     }
     if (delackTimerAt <= now) {
@@ -1182,8 +1269,11 @@ public final class TcpSock implements CcHost {
     return new TcpInfo(state, caState, backoff, cwnd, ssthresh, srttUs >> 3, mdevUs >> 2,
         rtoNs / 1000, minRttUs == 0xffffffffL ? 0 : minRttUs, mssCache,
         bytesSent, bytesAcked, bytesRetrans, segsOut, totalRetrans, lostOut, packetsOut, retransOut,
-        sackedOut, pacingRate == Long.MAX_VALUE ? -1 : pacingRate, writeQueueBytes(), wmemQueued, wmemAlloc,
-        sndbuf, sndWnd, totalRto, fastRetransCount);
+        sackedOut, pacingRate == Long.MAX_VALUE ? -1 : pacingRate, writeQueueBytes(), wmemQueued, tsq.wmemAlloc(),
+        sndbuf, sndWnd, totalRto, fastRetransCount,
+        chronoNs(now, CHRONO_BUSY) / 1000 + chronoNs(now, CHRONO_RWND_LIMITED) / 1000 + chronoNs(now, CHRONO_SNDBUF_LIMITED) / 1000,
+        chronoNs(now, CHRONO_RWND_LIMITED) / 1000, chronoNs(now, CHRONO_SNDBUF_LIMITED) / 1000,
+        tsq.throttles(), tsq.throttledNs(now) / 1000, counters.TcpExtTCPBacklogDrop);
   }
 
   /** net/ipv4/tcp_timer.c::tcp_probe_timer(): a zero window probe or a wakeup of held data. */
@@ -1194,7 +1284,7 @@ public final class TcpSock implements CcHost {
     }
     if (probesOut >= cfg.retries2()) {
       out.error(softError != 0 ? softError : Errno.ETIMEDOUT); // tcp_write_err()
-      tcpDone();
+      tcpDone(now);
       return;
     }
     tcpWriteWakeup(now);
@@ -1232,7 +1322,7 @@ public final class TcpSock implements CcHost {
     counters.TcpOutSegs++;
     counters.TcpExtTCPWinProbe++; // LINUX_MIB_TCPWINPROBE in tcp_xmit_probe_skb()
     segsOut++;
-    wmemAlloc += c.truesize;
+    tsq.charge(c.truesize);
     pending = P_PROBE;
     pendingSkb = null;
     tcpEventAckSent();
@@ -1385,7 +1475,7 @@ public final class TcpSock implements CcHost {
     if ((flags & TcpFlags.RST) != 0) {
       if (ackOk) { // tcp_reset() in SYN_SENT: ECONNREFUSED
         out.error(Errno.ECONNREFUSED);
-        tcpDone();
+        tcpDone(now);
       }
       return;
     }
@@ -1493,12 +1583,12 @@ public final class TcpSock implements CcHost {
     if (skb == null) return;
     if ((flags & MsgFlags.MSG_MORE) == 0 || forcedPush()) tcpMarkPush(skb);
     if (tcpShouldAutocork(skb, sizeGoal)) {
-      if (!tsqThrottled) {
+      if (!tsq.throttled()) {
         counters.TcpExtTCPAutoCorking++;
-        tsqThrottled = true;
+        tsq.setThrottledByAutocork();
       }
       // It is possible TX completion already happened before TSQ_THROTTLED was set.
-      if (wmemAlloc + 1 > skb.truesize()) return;
+      if (tsq.wmemAlloc() + 1 > skb.truesize()) return;
     }
     if ((flags & MsgFlags.MSG_MORE) != 0) nonagle = TCP_NAGLE_CORK;
     requestPush(now, mssNow, nonagle);
@@ -1507,7 +1597,7 @@ public final class TcpSock implements CcHost {
   /** net/ipv4/tcp.c::tcp_should_autocork(); sk_wmem_alloc counts its base reference (+1). */
   private boolean tcpShouldAutocork(TcpSkb skb, int sizeGoal) {
     return skb.len < sizeGoal && cfg.autocorking() && rtxHead != null
-        && wmemAlloc + 1 > skb.truesize() && canCollapseTo(skb);
+        && tsq.wmemAlloc() + 1 > skb.truesize() && canCollapseTo(skb);
   }
 
   /** __tcp_push_pending_frames() now, or after the pending transmit. */
@@ -1537,7 +1627,7 @@ public final class TcpSock implements CcHost {
       skb.endSeq = writeSeq + 1;
       skb.tcpFlags = TcpFlags.FIN;
       skb.streamOffset = streamOffsetOf(writeSeq);
-      writeAppend(skb);
+      writeAppend(now, skb);
       wmemQueued += skb.truesize();
       writeSeq++;
     }
@@ -1638,6 +1728,7 @@ public final class TcpSock implements CcHost {
     wxPushOne = pushOne;
     wxSentPkts = 0;
     wxCwndLimited = false;
+    wxRwndLimited = false;
     wxMaxSegs = tcpTsoSegs(mssNow);
     wxActive = true;
     writeXmitLoop(now);
@@ -1656,7 +1747,10 @@ public final class TcpSock implements CcHost {
       int missing = cwndQuota * mssNow - skb.len;
       if (missing > 0) tcpGrowSkb(skb, missing);
       int tsoSegs = tcpSetSkbTsoSegs(skb, mssNow);
-      if (!tcpSndWndTest(skb, mssNow)) break;
+      if (!tcpSndWndTest(skb, mssNow)) {
+        wxRwndLimited = true;
+        break;
+      }
       if (tsoSegs == 1) {
         if (!tcpNagleTest(skb, mssNow, skb == writeTail ? wxNonagle : TCP_NAGLE_PUSH)) break;
       } else if (!wxPushOne && tcpTsoShouldDefer(now, skb, wxMaxSegs)) {
@@ -1665,7 +1759,7 @@ public final class TcpSock implements CcHost {
       int limit = mssNow;
       if (tsoSegs > 1) limit = tcpMssSplitPoint(skb, mssNow, cwndQuota, wxNonagle);
       if (skb.len > limit) tsoFragment(skb, limit, mssNow);
-      if (tcpSmallQueueCheck(skb, 0)) break;
+      if (tcpSmallQueueCheck(now, skb, 0)) break;
       // An empty skb: a writer is waiting for memory in sendmsg.
       if (skb.endSeq == skb.seq) break;
       transmitSkb(now, skb, P_WRITE, false);
@@ -1679,7 +1773,10 @@ public final class TcpSock implements CcHost {
     if (!wxActive) return;
     wxActive = false;
     boolean cwndLimited = wxCwndLimited || packetsInFlight() >= cwnd;
-    if (wxSentPkts > 0 || cwndLimited) tcpCwndValidate(cwndLimited);
+    // tcp_write_xmit(): an skb the receive window would not take starts the rwnd-limited chronograph
+    if (wxRwndLimited) tcpChronoStart(now, CHRONO_RWND_LIMITED);
+    else tcpChronoStop(now, CHRONO_RWND_LIMITED);
+    if (wxSentPkts > 0 || cwndLimited) tcpCwndValidate(now, cwndLimited);
     if (wxSentPkts > 0 && inCwndReduction()) prrOut += wxSentPkts;
     boolean tlp = wxTlp;
     wxTlp = false;
@@ -1771,6 +1868,7 @@ public final class TcpSock implements CcHost {
     if (congWin < sendWin) {
       if (congWin <= skb.len) { wxCwndLimited = true; return true; }
     } else if (sendWin <= skb.len) {
+      wxRwndLimited = true;
       return true; // rwnd limited
     }
     // If this packet won't get more data, do not wait.
@@ -1845,26 +1943,26 @@ public final class TcpSock implements CcHost {
   }
 
   /** net/ipv4/tcp_output.c::tcp_small_queue_check(); sk_wmem_alloc counts its base reference. */
-  private boolean tcpSmallQueueCheck(TcpSkb skb, int factor) {
-    long limit = Math.max(2L * skb.truesize(), pacingRate >>> cfg.pacingShift());
-    limit = Math.min(limit, cfg.limitOutputBytes()); // SK_PACING_NONE
-    limit <<= factor;
-    if (wmemAlloc + 1 > limit) {
-      // Always send skb if rtx queue is empty or has one skb.
-      if (rtxHead == null || rtxHead == rtxTail) return false;
-      if (!tsqThrottled) counters.tsqThrottled++;
-      tsqThrottled = true;
-      return true;
-    }
-    return false;
+  private boolean tcpSmallQueueCheck(long now, TcpSkb skb, int factor) {
+    long limit = TsqCredit.limit(skb.truesize(), pacingRate, cfg.pacingShift(), cfg.limitOutputBytes(), factor);
+    // Always send skb if rtx queue is empty or has one skb.
+    boolean wasThrottled = tsq.throttled();
+    if (!tsq.smallQueueCheck(now, limit, rtxHead == null || rtxHead == rtxTail)) return false;
+    if (!wasThrottled) counters.tsqThrottled++;
+    return true;
   }
 
   /** net/ipv4/tcp_output.c::tcp_cwnd_validate() (cwnd restart after idle is not modelled). */
-  private void tcpCwndValidate(boolean cwndLimited) {
+  private void tcpCwndValidate(long now, boolean cwndLimited) {
     if (!Seq.before(sndUna, cwndUsageSeq) || cwndLimited || (!isCwndLimited && packetsOut > maxPacketsOut)) {
       isCwndLimited = cwndLimited;
       maxPacketsOut = packetsOut;
       cwndUsageSeq = sndNxt;
+    }
+    // The network starves, all data is sent and the writer waits for memory: sndbuf limited.
+    if (!isCwndLimited() && writeHead == null && sockNospace
+        && (state == TcpState.TCP_ESTABLISHED || state == TcpState.TCP_CLOSE_WAIT)) {
+      tcpChronoStart(now, CHRONO_SNDBUF_LIMITED);
     }
   }
 
@@ -1914,7 +2012,7 @@ public final class TcpSock implements CcHost {
     c.window = windowField(syn);
     c.options = synAck ? synAckOptions(now) : syn ? synOptions(now) : establishedOptions(now);
     c.len = skb.len;
-    c.payload = skb.len > 0 ? payload : null;
+    c.payload = skb.len > 0 ? payload.slice(skb.streamOffset, skb.len) : null;
     c.streamOffset = skb.streamOffset;
     c.gsoSize = skb.pcount > 1 ? skb.gsoSize : 0;
     c.gsoSegs = skb.pcount > 1 ? skb.pcount : 1;
@@ -1935,7 +2033,7 @@ public final class TcpSock implements CcHost {
       bytesSent += skb.len;
     }
     if (!syn) tcpEventAckSent();
-    wmemAlloc += c.truesize;
+    tsq.charge(c.truesize);
     pending = kind;
     pendingSkb = skb;
     out.queueXmit(c);
@@ -1960,7 +2058,7 @@ public final class TcpSock implements CcHost {
     c.truesize = PURE_ACK_TRUESIZE;
     counters.TcpOutSegs++;
     segsOut++;
-    wmemAlloc += c.truesize;
+    tsq.charge(c.truesize);
     pending = P_CONTROL;
     pendingSkb = null;
     tcpEventAckSent();
@@ -2028,7 +2126,7 @@ public final class TcpSock implements CcHost {
         }
       } else if ((chain & CHAIN_SPACE) != 0) {
         chain &= ~CHAIN_SPACE;
-        tcpCheckSpace();
+        tcpCheckSpace(now);
       } else if ((chain & CHAIN_ACK_CHECK) != 0) {
         chain &= ~CHAIN_ACK_CHECK;
         if (state != TcpState.TCP_CLOSE) tcpAckSndCheck(now);
@@ -2046,7 +2144,7 @@ public final class TcpSock implements CcHost {
   // =====================================================================================
 
   /** net/ipv4/tcp_input.c::tcp_check_space() → tcp_new_space(). */
-  private void tcpCheckSpace() {
+  private void tcpCheckSpace(long now) {
     memSync(); // acknowledged skbs were freed: sk_mem_uncharge
     if (!sockNospace) return;
     if (tcpShouldExpandSndbuf()) tcpSndbufExpand();
@@ -2055,6 +2153,7 @@ public final class TcpSock implements CcHost {
       sockNospace = false;
       out.writeSpace();
     }
+    if (!sockNospace) tcpChronoStop(now, CHRONO_SNDBUF_LIMITED);
   }
 
   /** net/ipv4/tcp_input.c::tcp_should_expand_sndbuf() (no memory pressure modelled). */
@@ -2207,6 +2306,7 @@ public final class TcpSock implements CcHost {
       rtxUnlinkHead();
       wmemQueued -= skb.truesize();
     }
+    if (rtxHead == null) tcpChronoStop(now, CHRONO_BUSY);
     long seqRttUs = -1, caRttUs = -1;
     if (firstAckt >= 0 && (flag & FLAG_RETRANS_DATA_ACKED) == 0) {
       seqRttUs = (now - firstAckt) / 1000;
@@ -2714,7 +2814,7 @@ public final class TcpSock implements CcHost {
       if (retransOut >= lostOut) break;
       if ((sacked & TcpSkb.TCPCB_LOST) == 0) continue;
       if ((sacked & (TcpSkb.TCPCB_SACKED_ACKED | TcpSkb.TCPCB_SACKED_RETRANS)) != 0) continue;
-      if (tcpSmallQueueCheck(skb, 1)) break;
+      if (tcpSmallQueueCheck(now, skb, 1)) break;
       if (!tcpRetransmitSkb(now, skb, segs, P_RETRANS_QUEUE)) break;
       rqNext = skb.next; // a split may have inserted an skb after this one
       return; // resumed in xmitResult
@@ -2735,7 +2835,7 @@ public final class TcpSock implements CcHost {
    */
   private boolean tcpRetransmitSkb(long now, TcpSkb skb, int segs, int kind) {
     // Do not queue more than a quarter above what the queues hold (check_sk_wmem_alloc).
-    if (wmemAlloc + 1 > Math.min(wmemQueued + (wmemQueued >> 2), sndbuf)) return false;
+    if (tsq.wmemAlloc() + 1 > Math.min(wmemQueued + (wmemQueued >> 2), sndbuf)) return false;
     if (Seq.before(skb.seq, sndUna)) {
       // tcp_trim_head(): part of it was acknowledged meanwhile.
       if (!Seq.before(sndUna, skb.endSeq)) return false;
@@ -2827,7 +2927,7 @@ public final class TcpSock implements CcHost {
     if (expired) {
       // tcp_write_err(): a soft error from ICMP wins over the plain time-out
       out.error(softError != 0 ? softError : Errno.ETIMEDOUT);
-      tcpDone();
+      tcpDone(now);
       return true;
     }
     return false;
@@ -2987,7 +3087,7 @@ public final class TcpSock implements CcHost {
     noteHighWater();
     if (state == TcpState.TCP_SYN_SENT || state == TcpState.TCP_SYN_RECV) {
       out.error(errno);
-      tcpDone();
+      tcpDone(now);
     } else if (state != TcpState.TCP_CLOSE && state != TcpState.TCP_LISTEN) {
       softError = errno;
     }
@@ -2998,7 +3098,7 @@ public final class TcpSock implements CcHost {
    * state only changes inside those calls, so every state that lasts between calls is seen.
    */
   private void noteHighWater() {
-    if (wmemAlloc > maxWmemAlloc) maxWmemAlloc = wmemAlloc;
+    if (tsq.wmemAlloc() > maxWmemAlloc) maxWmemAlloc = tsq.wmemAlloc();
     if (wmemQueued > maxWmemQueued) maxWmemQueued = wmemQueued;
   }
 
@@ -3020,7 +3120,7 @@ public final class TcpSock implements CcHost {
   }
 
   /** net/ipv4/tcp_input.c::tcp_reset(). */
-  private void tcpReset() {
+  private void tcpReset(long now) {
     int err = switch (state) {
       case TCP_SYN_SENT -> Errno.ECONNREFUSED;
       case TCP_CLOSE_WAIT -> Errno.EPIPE;
@@ -3028,11 +3128,11 @@ public final class TcpSock implements CcHost {
     };
     if (state == TcpState.TCP_ESTABLISHED || state == TcpState.TCP_CLOSE_WAIT) counters.TcpEstabResets++;
     out.error(err);
-    tcpDone();
+    tcpDone(now);
   }
 
   /** net/ipv4/tcp.c::tcp_done(): CLOSE, timers off, queues purged (tcp_write_queue_purge). */
-  private void tcpDone() {
+  private void tcpDone(long now) {
     setState(TcpState.TCP_CLOSE);
     rtoTimerAt = Long.MAX_VALUE;
     timeWaitAt = Long.MAX_VALUE;
@@ -3042,6 +3142,7 @@ public final class TcpSock implements CcHost {
     ackScheduled = false;
     writeHead = writeTail = null;
     rtxHead = rtxTail = null;
+    tcpChronoStop(now, CHRONO_BUSY); // tcp_write_queue_purge()
     wmemQueued = 0;
     memWaitAt = Long.MAX_VALUE;
     if (memory != null) memRelease();
@@ -3050,6 +3151,53 @@ public final class TcpSock implements CcHost {
     wxActive = false;
     rqActive = false;
     sndNxt = writeSeq;
+  }
+
+  // =====================================================================================
+  // tcp_info chronographs
+  // =====================================================================================
+
+  /** enum tcp_chrono (include/linux/tcp.h): a higher value takes precedence over a lower one. */
+  static final int CHRONO_UNSPEC = 0, CHRONO_BUSY = 1, CHRONO_RWND_LIMITED = 2, CHRONO_SNDBUF_LIMITED = 3;
+  /** tp->chrono_type: the chronograph running now (CHRONO_*). */
+  private int chronoType = CHRONO_UNSPEC;
+  /** tp->chrono_start: when the running chronograph started, ns of virtual time. */
+  private long chronoStart;
+  /** tp->chrono_stat[]: closed time per chronograph, ns (busy, rwnd limited, sndbuf limited). */
+  private long chronoBusyNs, chronoRwndNs, chronoSndbufNs;
+
+  /** net/ipv4/tcp_output.c::tcp_chrono_set(). */
+  private void tcpChronoSet(long now, int type) {
+    long d = now - chronoStart;
+    switch (chronoType) {
+      case CHRONO_BUSY -> chronoBusyNs += d;
+      case CHRONO_RWND_LIMITED -> chronoRwndNs += d;
+      case CHRONO_SNDBUF_LIMITED -> chronoSndbufNs += d;
+      default -> { }
+    }
+    chronoStart = now;
+    chronoType = type;
+  }
+
+  /** net/ipv4/tcp_output.c::tcp_chrono_start(): a more interesting condition takes over. */
+  private void tcpChronoStart(long now, int type) {
+    if (type > chronoType) tcpChronoSet(now, type);
+  }
+
+  /** net/ipv4/tcp_output.c::tcp_chrono_stop(): back to busy while data is queued, else unspec. */
+  private void tcpChronoStop(long now, int type) {
+    if (writeHead == null && rtxHead == null) tcpChronoSet(now, CHRONO_UNSPEC);
+    else if (type == chronoType) tcpChronoSet(now, CHRONO_BUSY);
+  }
+
+  /** Time in chronograph 'type' so far, ns, with the running one counted up to 'now'. */
+  private long chronoNs(long now, int type) {
+    long t = switch (type) {
+      case CHRONO_BUSY -> chronoBusyNs;
+      case CHRONO_RWND_LIMITED -> chronoRwndNs;
+      default -> chronoSndbufNs;
+    };
+    return type == chronoType ? t + now - chronoStart : t;
   }
 
   /** net/ipv4/tcp.c::tcp_set_state(). */
@@ -3064,10 +3212,15 @@ public final class TcpSock implements CcHost {
   // Queues
   // =====================================================================================
 
-  private void writeAppend(TcpSkb skb) {
+  /** include/net/tcp.h::tcp_add_write_queue_tail(): the first skb of an empty queue starts the busy chronograph. */
+  private void writeAppend(long now, TcpSkb skb) {
     skb.next = null;
-    if (writeTail == null) writeHead = skb;
-    else writeTail.next = skb;
+    if (writeTail == null) {
+      writeHead = skb;
+      tcpChronoStart(now, CHRONO_BUSY);
+    } else {
+      writeTail.next = skb;
+    }
     writeTail = skb;
   }
 

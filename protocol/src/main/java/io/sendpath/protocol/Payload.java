@@ -14,6 +14,16 @@ public interface Payload {
   void copyTo(long streamOffset, byte[] dst, int off, int len);
 
   /**
+   * The bytes [streamOffset, streamOffset + len) as a Payload that stays valid after the source
+   * lets them go: what an skb clone handed below TCP carries, so that its bytes survive an ACK
+   * that frees them from the send queue before the NIC copies them (an RTO clone in a qdisc).
+   * Offsets stay stream offsets. A payload that is a pure function of the offset returns itself.
+   */
+  default Payload slice(long streamOffset, int len) {
+    return this;
+  }
+
+  /**
    * The load generator's payload: byte i of connection c's stream is a pure function of (seed, c,
    * i), so the peer can check every byte it receives without anything being stored per
    * connection. The function is a window onto one random table per seed, {@link #PERIOD} bytes
