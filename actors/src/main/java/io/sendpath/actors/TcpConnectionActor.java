@@ -9,6 +9,7 @@ import io.sendpath.sim.SimActor;
 import io.sendpath.sim.VirtualClock;
 import io.sendpath.tcp.TcpOutput;
 import io.sendpath.tcp.TcpSock;
+import io.sendpath.tcp.TcpSocket;
 import io.sendpath.tcp.TcpState;
 import java.util.ArrayDeque;
 import java.util.function.Function;
@@ -19,22 +20,29 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
- * The shell around one {@link TcpSock}: turns tcp_prot messages into core calls and the core's
- * effects into messages (to IP, to the socket, to itself through the clock).
+ * The shell around one {@link TcpSocket} (the socket lock and system calls) and its {@link TcpSock}:
+ * turns tcp_prot messages into core calls and the core's effects into messages (to IP, to the
+ * socket's owner, to itself through the clock).
  *
  * <p>While the core is inside tcp_transmit_skb (an skb handed to IP whose NET_XMIT answer has not
  * come back yet) every other input waits in {@link #backlog}, in arrival order, and is replayed
- * when the answer arrives — the socket is owned, as bh_lock_sock makes it in Linux. The backlog
- * is bounded in practice by what can arrive in one instant; its high-water mark is kept.
+ * when the answer arrives: bh_lock_sock spinning, as in Linux. The socket lock of a user context
+ * (a write in progress) is the TcpSocket's: segments then go to its bounded socket backlog.
  */
-public final class TcpConnectionActor extends SimActor<TcpProt.Command> implements TcpOutput {
+public final class TcpConnectionActor extends SimActor<TcpProt.Command> implements TcpSocket.Effects {
 
+  /** The next copy step of a write, or a woken writer (TcpSocket.Effects.scheduleStep). */
+  private record Step(long at) implements TcpProt.Command {}
+
+  private final TcpSocket socket;
   private final TcpSock core;
   private final ActorRef<AfOps.Command> ip;
-  private final ActorRef<SockEvent> socket;
+  /** Where SockEvents go: the socket's owner (Attach replaces it). */
+  private ActorRef<SockEvent> owner;
   private final ActorRef<NetXmit> xmitReplyTo;
   private final Wakeup<TcpProt.Command> wakeup;
   private final SkbDestructor tcpWfree;
+  /** Inputs held while an xmit answer is pending; bounded by what arrives in one instant. */
   private final ArrayDeque<TcpProt.Command> backlog = new ArrayDeque<>(4);
   /** Most inputs ever held back while an xmit answer was pending. */
   private int backlogHighWater;
@@ -42,19 +50,28 @@ public final class TcpConnectionActor extends SimActor<TcpProt.Command> implemen
   public static Behavior<TcpProt.Command> create(VirtualClock clock, ActorRef<AfOps.Command> ip,
       ActorRef<SockEvent> socket, Function<TcpOutput, TcpSock> coreFactory,
       java.util.function.Consumer<TcpConnectionActor> onCreate) {
+    return create(clock, ip, socket, coreFactory, TcpSocket.DEFAULT_COPY_BYTES_PER_SEC, onCreate);
+  }
+
+  /** As above, with the user copy speed of writes (bytes per second; 0: copies take no time). */
+  public static Behavior<TcpProt.Command> create(VirtualClock clock, ActorRef<AfOps.Command> ip,
+      ActorRef<SockEvent> socket, Function<TcpOutput, TcpSock> coreFactory, long copyBytesPerSec,
+      java.util.function.Consumer<TcpConnectionActor> onCreate) {
     return Behaviors.setup(ctx -> {
-      TcpConnectionActor actor = new TcpConnectionActor(ctx, clock, ip, socket, coreFactory);
+      TcpConnectionActor actor = new TcpConnectionActor(ctx, clock, ip, socket, coreFactory, copyBytesPerSec);
       onCreate.accept(actor);
       return actor;
     });
   }
 
   private TcpConnectionActor(ActorContext<TcpProt.Command> ctx, VirtualClock clock, ActorRef<AfOps.Command> ip,
-      ActorRef<SockEvent> socket, Function<TcpOutput, TcpSock> coreFactory) {
+      ActorRef<SockEvent> owner, Function<TcpOutput, TcpSock> coreFactory, long copyBytesPerSec) {
     super(ctx, clock);
     this.ip = ip;
-    this.socket = socket;
-    this.core = coreFactory.apply(this);
+    this.owner = owner;
+    this.socket = new TcpSocket(copyBytesPerSec, this);
+    this.core = coreFactory.apply(socket);
+    socket.bind(core);
     this.xmitReplyTo = ctx.messageAdapter(NetXmit.class, XmitAnswer::new);
     this.wakeup = new Wakeup<>(clock, ctx.getSelf(), Tick::new);
     ActorRef<TcpProt.Command> self = ctx.getSelf();
@@ -66,32 +83,38 @@ public final class TcpConnectionActor extends SimActor<TcpProt.Command> implemen
     return core;
   }
 
+  /** The socket (lock, waits, statistics), for end-of-run statistics once the clock has stopped. */
+  public TcpSocket socket() {
+    return socket;
+  }
+
   @Override
   protected Receive<TcpProt.Command> handlers() {
     return newHandlers()
         .onMessage(XmitAnswer.class, this::onXmitAnswer)
         .onMessage(GetInfo.class, this::onGetInfo)
+        .onMessage(Attach.class, this::onAttach)
         .onAnyMessage(this::onInput)
         .build();
   }
 
   private Behavior<TcpProt.Command> onInput(TcpProt.Command msg) {
-    if (core.xmitPending()) {
+    if (socket.xmitPending()) {
       backlog.add(msg);
       if (backlog.size() > backlogHighWater) backlogHighWater = backlog.size();
     } else {
       apply(msg);
-      wakeup.arm(core.nextTimerAt());
+      wakeup.arm(socket.nextTimerAt());
     }
     return this;
   }
 
   private Behavior<TcpProt.Command> onXmitAnswer(XmitAnswer msg) {
     long now = clock.now();
-    core.xmitResult(now, msg.result().code());
-    // release_sock(): run what arrived while the socket was owned, in order.
-    while (!core.xmitPending() && !backlog.isEmpty()) apply(backlog.poll());
-    wakeup.arm(core.nextTimerAt());
+    socket.xmitResult(now, msg.result().code());
+    // bh_unlock_sock(): run what arrived while the transmit was pending, in order.
+    while (!socket.xmitPending() && !backlog.isEmpty()) apply(backlog.poll());
+    wakeup.arm(socket.nextTimerAt());
     return this;
   }
 
@@ -100,32 +123,40 @@ public final class TcpConnectionActor extends SimActor<TcpProt.Command> implemen
     return this;
   }
 
+  private Behavior<TcpProt.Command> onAttach(Attach msg) {
+    owner = msg.owner();
+    return this;
+  }
+
   private void apply(TcpProt.Command msg) {
     long now = clock.now();
     if (msg instanceof Rcv m) {
-      core.rcv(now, m.seg());
+      socket.rcv(now, m.seg());
     } else if (msg instanceof Wfree m) {
-      core.wfree(now, m.truesize());
+      socket.wfree(now, m.truesize());
     } else if (msg instanceof Tick m) {
       wakeup.fired(m.at());
-      if (core.nextTimerAt() <= now) core.onTimer(now);
+      if (socket.nextTimerAt() <= now) socket.onTimer(now);
+    } else if (msg instanceof Step) {
+      socket.step(now);
     } else if (msg instanceof SendMsg m) {
-      long accepted = core.sendmsg(now, m.bytes(), m.flags());
-      clock.tell(socket, new SendResult(accepted));
+      socket.sendmsg(now, m.bytes(), m.data(), m.flags(), m.sndtimeoNs());
+    } else if (msg instanceof NotifyAcked m) {
+      socket.notifyAcked(now, m.streamBytes());
     } else if (msg instanceof Connect) {
       // tcp_v4_connect() → ip_route_connect(): the SYN is built only once a route exists.
       clock.tell(ip, new IpActor.RouteConnect(core.flow().daddr(), getContext().getSelf()));
     } else if (msg instanceof ConnectRoute m) {
       if (m.errno() == 0) {
-        core.connect(now);
+        socket.connect(now);
       } else {
         // connect() fails at once; the socket never left CLOSE
-        clock.tell(socket, new SockError(m.errno()));
+        clock.tell(owner, new SockError(m.errno()));
       }
     } else if (msg instanceof IcmpError m) {
-      core.icmpError(now, m.errno());
+      socket.icmpError(now, m.errno());
     } else if (msg instanceof Close) {
-      core.close(now);
+      socket.close(now);
     } else {
       throw new IllegalArgumentException("unexpected " + msg);
     }
@@ -135,7 +166,7 @@ public final class TcpConnectionActor extends SimActor<TcpProt.Command> implemen
     return backlogHighWater;
   }
 
-  // ---- TcpOutput: the core's effects ----
+  // ---- TcpSocket.Effects: the socket's and the core's effects ----
 
   @Override
   public void queueXmit(SkBuff skb) {
@@ -145,16 +176,32 @@ public final class TcpConnectionActor extends SimActor<TcpProt.Command> implemen
 
   @Override
   public void writeSpace() {
-    clock.tell(socket, new WriteSpace());
+    clock.tell(owner, new WriteSpace());
   }
 
   @Override
   public void stateChange(TcpState from, TcpState to) {
-    clock.tell(socket, new StateChange(from, to));
+    clock.tell(owner, new StateChange(from, to));
   }
 
   @Override
   public void error(int errno) {
-    clock.tell(socket, new SockError(errno));
+    clock.tell(owner, new SockError(errno));
+  }
+
+  @Override
+  public void scheduleStep(long at) {
+    if (at <= clock.now()) clock.tell(getContext().getSelf(), new Step(at));
+    else clock.schedule(at, getContext().getSelf(), new Step(at));
+  }
+
+  @Override
+  public void sendResult(long accepted, int errno) {
+    clock.tell(owner, new SendResult(accepted, errno));
+  }
+
+  @Override
+  public void acked(long streamBytes) {
+    clock.tell(owner, new Acked(streamBytes));
   }
 }

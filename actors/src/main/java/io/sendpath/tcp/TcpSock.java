@@ -373,6 +373,11 @@ public final class TcpSock implements CcHost {
     this.tsOffset = tsOffset;
   }
 
+  /** The stream's byte source. */
+  public Payload payload() {
+    return payload;
+  }
+
   /** The stream's byte source from now on (a SendBuffer once the application writes real bytes). */
   public void setPayload(Payload payload) {
     this.payload = payload;
@@ -761,6 +766,11 @@ public final class TcpSock implements CcHost {
     long acked = streamOffsetOf(sndUna);
     long written = streamOffsetOf(writeSeq) - (finQueued ? 1 : 0);
     return Math.min(acked, written);
+  }
+
+  /** sk_stream_wait_memory() sets SOCK_NOSPACE before each sleep, so that tcp_check_space() wakes it. */
+  public void setSockNospace() {
+    sockNospace = true;
   }
 
   /** SOCK_NOSPACE: a writer was refused memory and waits for writeSpace(). */
@@ -1231,20 +1241,37 @@ public final class TcpSock implements CcHost {
       return;
     }
     if (delackTimerAt <= now) {
-      delackTimerAt = Long.MAX_VALUE;
-      // net/ipv4/tcp_timer.c::tcp_delack_timer_handler()
-      if (ackScheduled && !state.isFinal()) {
-        if (!pingpong) {
-          ackAtoMs = Math.min(ackAtoMs << 1, (int) (rtoNs / 1_000_000L)); // delayed ACK missed: inflate ATO
-        } else {
-          pingpong = false; // leave pingpong mode and deflate ATO
-          ackAtoMs = TCP_ATO_MIN_MS;
-        }
-        chain |= CHAIN_ACK;
-        runChain(now);
-      }
+      delackTimerHandler(now);
       return;
     }
+    writeTimerHandler(now);
+  }
+
+  /** net/ipv4/tcp_timer.c::tcp_delack_timer_handler(), when the delayed ACK timer is due (else nothing). */
+  public void delackTimerHandler(long now) {
+    noteHighWater();
+    if (pending != P_NONE) throw new IllegalStateException("a timer while a transmit is pending");
+    if (delackTimerAt > now) return;
+    delackTimerAt = Long.MAX_VALUE;
+    if (ackScheduled && !state.isFinal()) {
+      if (!pingpong) {
+        ackAtoMs = Math.min(ackAtoMs << 1, (int) (rtoNs / 1_000_000L)); // delayed ACK missed: inflate ATO
+      } else {
+        pingpong = false; // leave pingpong mode and deflate ATO
+        ackAtoMs = TCP_ATO_MIN_MS;
+      }
+      chain |= CHAIN_ACK;
+      runChain(now);
+    }
+  }
+
+  /**
+   * net/ipv4/tcp_timer.c::tcp_write_timer_handler(): the due one of the loss probe, retransmit and
+   * zero-window probe timers (they share icsk_pending); nothing when none is due.
+   */
+  public void writeTimerHandler(long now) {
+    noteHighWater();
+    if (pending != P_NONE) throw new IllegalStateException("a timer while a transmit is pending");
     if (tlpTimerAt <= now) {
       tlpTimerAt = Long.MAX_VALUE;
       tcpSendLossProbe(now);
@@ -1262,6 +1289,26 @@ public final class TcpSock implements CcHost {
       tcpProbeTimer(now);
       runChain(now);
     }
+  }
+
+  /** The timers tcp_write_timer() serves (loss probe, RTO, zero-window probe): the earliest. */
+  public long writeTimerAt() {
+    return Math.min(Math.min(rtoTimerAt, tlpTimerAt), probeTimerAt);
+  }
+
+  /** The delayed ACK timer (ICSK_TIME_DACK); Long.MAX_VALUE when not armed. */
+  public long delackTimerAt() {
+    return delackTimerAt;
+  }
+
+  /** Timers that take no socket lock (TIME_WAIT expiry, the tcp_mem vm_wait of a writer): the earliest. */
+  public long unlockedTimerAt() {
+    return Math.min(timeWaitAt, memWaitAt);
+  }
+
+  /** sk->sk_rcvbuf: tcp_rmem[1] (no receive autotuning is modelled on this sender). */
+  public long rcvbuf() {
+    return cfg.rmem1();
   }
 
   /** net/ipv4/tcp.c::tcp_get_info(). */
