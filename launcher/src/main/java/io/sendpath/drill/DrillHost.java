@@ -7,8 +7,8 @@ import io.sendpath.protocol.Sysctls;
 import io.sendpath.protocol.TcpFlags;
 import io.sendpath.protocol.ops.NetXmit;
 import io.sendpath.tcp.TcpConfig;
-import io.sendpath.tcp.TcpOutput;
 import io.sendpath.tcp.TcpSock;
+import io.sendpath.tcp.TcpSocket;
 import io.sendpath.tcp.TcpState;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -16,7 +16,9 @@ import java.util.Arrays;
 /**
  * The emulated host a script drives: one listening socket and the connection it accepts (or
  * one connecting socket), and the host's answer (tcp_v4_send_reset) to segments no socket takes. Every core is called directly
- * in virtual time; no actors.
+ * in virtual time; no actors. System calls and arriving segments go through the connection's
+ * {@link TcpSocket} (the socket lock, sk_err, blocking writes) with copies that take no time, so a
+ * write runs to its end or its first wait within the call.
  *
  * <p>Outbound packets are taken at the TCP → IP boundary (ipv4_specific.queue_xmit), i.e. as
  * TSO-sized skbs, which is what packetdrill's tun device sees. The tun device consumes each skb
@@ -70,18 +72,20 @@ final class DrillHost {
   }
 
   /** A connection socket and what its application side needs. */
-  final class Conn implements TcpOutput {
-    /** The core; set right after construction (the core needs this Conn as its output). */
+  final class Conn implements TcpSocket.Effects {
+    /** The socket lock and system calls around the core. */
+    final TcpSocket socket = new TcpSocket(0, this);
+    /** The core; set right after construction (the core needs the socket as its output). */
     TcpSock sock;
+    /** When the socket asked for its next step (a woken writer); Long.MAX_VALUE when none. */
+    long stepAt = Long.MAX_VALUE;
+    /** The answer of the last write() once it returned: bytes accepted and errno; null while none. */
+    long[] writeResult;
     /** The file descriptor once accepted; 0 before. */
     int fd;
     /** Queued on the listener's accept queue (ESTABLISHED, not yet accepted). */
     boolean acceptable;
     boolean nonblocking;
-    /** sk_stream_write_space() fired since the last write attempt. */
-    boolean writeSpace;
-    /** sk->sk_err, 0 when none. */
-    int error;
 
     /**
      * ip_queue_xmit() into a tun device that consumes at once: the clone is freed (tcp_wfree, as
@@ -98,7 +102,32 @@ final class DrillHost {
 
     @Override
     public void writeSpace() {
-      writeSpace = true;
+      // a blocked writer is woken by the socket itself (sk_stream_wait_memory)
+    }
+
+    @Override
+    public void scheduleStep(long at) {
+      stepAt = Math.min(stepAt, at);
+    }
+
+    @Override
+    public void sendResult(long accepted, int errno) {
+      writeResult = new long[] {accepted, errno};
+    }
+
+    @Override
+    public void acked(long streamBytes) {
+      // no application asks for acknowledgements in a script
+    }
+
+    /** sk->sk_err, 0 when none. */
+    int error() {
+      return socket.skErr();
+    }
+
+    /** sock_error(): takes sk_err. */
+    int takeError() {
+      return socket.sockError();
     }
 
     @Override
@@ -108,33 +137,44 @@ final class DrillHost {
 
     @Override
     public void error(int errno) {
-      error = errno;
+      // kept as sk_err by the socket
     }
   }
 
   /** After a call into the core: every transmit was answered within queue_xmit. */
   void drain(TcpSock sock) {
     if (sock.xmitPending()) throw new IllegalStateException("a transmit is still pending");
+    runSteps();
+  }
+
+  /** Runs the socket's steps due at 'now' (a writer woken by an ACK, an error or a timeout). */
+  void runSteps() {
+    while (conn != null && conn.stepAt <= now) {
+      conn.stepAt = Long.MAX_VALUE;
+      conn.socket.step(now);
+      if (conn.sock.xmitPending()) throw new IllegalStateException("a transmit is still pending");
+    }
   }
 
   /** Earliest pending timer, Long.MAX_VALUE when none. */
   long nextTimerAt() {
-    return conn == null ? Long.MAX_VALUE : conn.sock.nextTimerAt();
+    return conn == null ? Long.MAX_VALUE : Math.min(conn.socket.nextTimerAt(), conn.stepAt);
   }
 
   /** Runs the timers due at 'now'. */
   void runTimers() {
     if (conn == null) return;
-    while (conn.sock.nextTimerAt() <= now) {
-      conn.sock.onTimer(now);
+    while (conn.socket.nextTimerAt() <= now) {
+      conn.socket.onTimer(now);
       drain(conn.sock);
     }
+    runSteps();
   }
 
   /** A segment from the peer: the connection, else the listener, else an RST from the host. */
   void deliver(SkBuff seg) {
     if (conn != null && conn.sock.state() != TcpState.TCP_CLOSE) {
-      conn.sock.rcv(now, seg);
+      conn.socket.rcv(now, seg);
       drain(conn.sock);
       return;
     }
@@ -143,10 +183,10 @@ final class DrillHost {
       Conn c = newConn();
       TcpSock sock = c.sock;
       if (listener.userMss != 0) sock.setUserMss(listener.userMss);
-      sock.synRecv(now, seg);
+      c.socket.synRecv(now, seg);
       drain(sock);
-      if (listener.sndbuf >= 0) sock.setSndbuf(now, listener.sndbuf, sysctls.getInt("wmem_max"));
-      if (listener.nodelay) sock.setNodelay(now, true);
+      if (listener.sndbuf >= 0) c.socket.setSndbuf(now, listener.sndbuf, sysctls.getInt("wmem_max"));
+      if (listener.nodelay) c.socket.setNodelay(now, true);
       drain(sock);
       return;
     }
@@ -157,16 +197,17 @@ final class DrillHost {
   Conn connect(Listener l) {
     Conn c = newConn();
     if (l.userMss != 0) c.sock.setUserMss(l.userMss);
-    c.sock.connect(now);
+    c.socket.connect(now);
     drain(c.sock);
-    if (l.sndbuf >= 0) c.sock.setSndbuf(now, l.sndbuf, sysctls.getInt("wmem_max"));
-    if (l.nodelay) c.sock.setNodelay(now, true);
+    if (l.sndbuf >= 0) c.socket.setSndbuf(now, l.sndbuf, sysctls.getInt("wmem_max"));
+    if (l.nodelay) c.socket.setNodelay(now, true);
     return c;
   }
 
   private Conn newConn() {
     Conn c = new Conn();
-    TcpSock sock = new TcpSock(cfg, flow, 1, OUR_ISS, ZEROS, c);
+    TcpSock sock = new TcpSock(cfg, flow, 1, OUR_ISS, ZEROS, c.socket);
+    c.socket.bind(sock);
     c.sock = sock;
     conn = c;
     sock.setHostSysctls(sysctls.getInt("tcp_slow_start_after_idle") != 0, sysctls.getInt("tcp_invalid_ratelimit"),

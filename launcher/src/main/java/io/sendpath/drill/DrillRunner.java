@@ -561,10 +561,9 @@ public final class DrillRunner {
             @Override boolean tryComplete() {
               TcpState st = conn.sock.state();
               if (st == TcpState.TCP_SYN_SENT) return false;
-              if (conn.error != 0) {
+              if (conn.error() != 0) {
                 result = -1;
-                errno = errnoName(conn.error);
-                conn.error = 0;
+                errno = errnoName(conn.takeError());
               } else {
                 result = 0;
               }
@@ -600,7 +599,7 @@ public final class DrillRunner {
             if (host.listener == l) host.listener = null;
           } else {
             DrillHost.Conn conn = (DrillHost.Conn) o;
-            conn.sock.close(host.now);
+            conn.socket.close(host.now);
             host.drain(conn.sock);
           }
           ret(0);
@@ -612,7 +611,7 @@ public final class DrillRunner {
           boolean rd = how.equals("SHUT_RD") || how.equals("SHUT_RDWR");
           boolean wr = how.equals("SHUT_WR") || how.equals("SHUT_RDWR");
           if (!rd && !wr) throw unsupported("shutdown how '" + how + "'");
-          conn.sock.shutdown(host.now, rd, wr);
+          conn.socket.shutdown(host.now, rd, wr);
           host.drain(conn.sock);
           ret(0);
         }
@@ -671,51 +670,24 @@ public final class DrillRunner {
       DrillHost.Conn conn = connArg();
       if (conn == null) { err("EBADF"); return null; }
       boolean nonblocking = conn.nonblocking || (flags & MsgFlags.MSG_DONTWAIT) != 0;
-      final long[] done = {0};
+      // tcp_sendmsg() through the socket: it sleeps in sk_stream_wait_memory() until
+      // sk_stream_write_space(), an error, or returns EAGAIN at once when nonblocking
+      conn.writeResult = null;
+      conn.socket.sendmsg(host.now, len, null, nonblocking ? flags | MsgFlags.MSG_DONTWAIT : flags, 0);
+      host.drain(conn.sock);
       Blocked b = new Blocked() {
         @Override boolean tryComplete() {
-          if (conn.error != 0) {
-            if (done[0] > 0) { result = done[0]; return true; }
-            result = -1;
-            errno = errnoName(conn.error);
-            conn.error = 0;
-            return true;
-          }
-          if (conn.sock.sendShutdown()) {
-            if (done[0] > 0) { result = done[0]; return true; }
-            result = -1;
-            errno = "EPIPE";
-            return true;
-          }
-          TcpState st = conn.sock.state();
-          if (st != TcpState.TCP_ESTABLISHED && st != TcpState.TCP_CLOSE_WAIT) {
-            result = -1;
-            errno = st == TcpState.TCP_SYN_RECV ? "EAGAIN" : "EPIPE";
-            return true;
-          }
-          conn.writeSpace = false;
-          long n = conn.sock.sendmsg(host.now, len - done[0], flags);
-          host.drain(conn.sock);
-          done[0] += n;
-          if (done[0] >= len) { result = done[0]; return true; }
-          return false;
+          long[] r = conn.writeResult;
+          if (r == null) return false;
+          conn.writeResult = null;
+          if (r[0] > 0 || r[1] == 0) { result = r[0]; return true; }
+          result = -1;
+          errno = errnoName((int) r[1]);
+          return true;
         }
       };
       if (b.tryComplete()) { result = b.result; errno = b.errno; return null; }
-      if (nonblocking) {
-        if (done[0] > 0) ret(done[0]); else err("EAGAIN");
-        return null;
-      }
-      // The writer sleeps in sk_stream_wait_memory() until sk_stream_write_space().
-      return new Blocked() {
-        @Override boolean tryComplete() {
-          if (!conn.writeSpace && conn.error == 0) return false;
-          boolean r = b.tryComplete();
-          result = b.result;
-          errno = b.errno;
-          return r;
-        }
-      };
+      return b;
     }
 
     private Blocked read(long len) {
@@ -724,14 +696,13 @@ public final class DrillRunner {
       Blocked b = new Blocked() {
         @Override boolean tryComplete() {
           if (conn.sock.rcvQueueBytes() > 0) {
-            result = conn.sock.recv(host.now, len);
+            result = conn.socket.recv(host.now, len);
             host.drain(conn.sock);
             return true;
           }
-          if (conn.error != 0) {
+          if (conn.error() != 0) {
             result = -1;
-            errno = errnoName(conn.error);
-            conn.error = 0;
+            errno = errnoName(conn.takeError());
             return true;
           }
           if (conn.sock.finReceived() || conn.sock.state() == TcpState.TCP_CLOSE) {
@@ -797,7 +768,7 @@ public final class DrillRunner {
       int mask = 0;
       if (conn.sock.rcvQueueBytes() > 0 || conn.sock.finReceived()) mask |= POLLIN;
       if (conn.sock.pollWritable()) mask |= POLLOUT;
-      if (conn.error != 0) mask |= POLLERR;
+      if (conn.error() != 0) mask |= POLLERR;
       return mask;
     }
 
@@ -812,19 +783,19 @@ public final class DrillRunner {
         case "SO_REUSEADDR" -> ret(0);
         case "SO_SNDBUF" -> {
           int v = (int) intArg(3);
-          if (conn != null) { conn.sock.setSndbuf(host.now, v, host.sysctls.getInt("wmem_max")); host.drain(conn.sock); }
+          if (conn != null) { conn.socket.setSndbuf(host.now, v, host.sysctls.getInt("wmem_max")); host.drain(conn.sock); }
           else l.sndbuf = v;
           ret(0);
         }
         case "TCP_NODELAY" -> {
           boolean on = intArg(3) != 0;
-          if (conn != null) { conn.sock.setNodelay(host.now, on); host.drain(conn.sock); }
+          if (conn != null) { conn.socket.setNodelay(host.now, on); host.drain(conn.sock); }
           else l.nodelay = on;
           ret(0);
         }
         case "TCP_CORK" -> {
           if (conn == null) throw unsupported("TCP_CORK on a listening socket");
-          conn.sock.setCork(host.now, intArg(3) != 0);
+          conn.socket.setCork(host.now, intArg(3) != 0);
           host.drain(conn.sock);
           ret(0);
         }
@@ -836,7 +807,7 @@ public final class DrillRunner {
         }
         case "TCP_NOTSENT_LOWAT" -> {
           if (conn == null) throw unsupported("TCP_NOTSENT_LOWAT on a listening socket");
-          conn.sock.setNotsentLowat(host.now, intArg(3));
+          conn.socket.setNotsentLowat(host.now, intArg(3));
           host.drain(conn.sock);
           ret(0);
         }
