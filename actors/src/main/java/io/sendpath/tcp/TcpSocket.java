@@ -680,6 +680,16 @@ public final class TcpSocket implements TcpOutput {
     return sndbufWaitNs;
   }
 
+  /** The deferred flags tcp_release_cb() will run (TSQ_DEFERRED | WRITE_TIMER_DEFERRED | DELACK_TIMER_DEFERRED). */
+  int deferredFlags() {
+    return deferred;
+  }
+
+  /** Asleep in sk_stream_wait_memory() or sk_stream_wait_connect(). */
+  public boolean sleeping() {
+    return phase == Phase.SLEEPING;
+  }
+
   /** Segments in the backlog now. */
   public int backlogSize() {
     return backlog.size();

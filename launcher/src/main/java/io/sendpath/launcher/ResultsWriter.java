@@ -52,6 +52,17 @@ final class ResultsWriter {
     m.put("speed", r.wallSeconds() > 0 ? r.simulatedSeconds() / r.wallSeconds() : null);
     m.put("eventsDelivered", r.eventsDelivered());
     m.put("invariantViolations", r.invariantViolations() == null ? List.of() : r.invariantViolations());
+    // host totals of the send path's backpressure: writer sleeps, TSQ throttles, socket backlog drops
+    long sndbufWaits = 0, tsqThrottles = 0;
+    if (r.connectionStats() != null) {
+      for (ConnStats c : r.connectionStats()) {
+        sndbufWaits += c.sndbufWaits();
+        tsqThrottles += c.tsqThrottles();
+      }
+    }
+    m.put("sndbufWaits", sndbufWaits);
+    m.put("tsqThrottles", tsqThrottles);
+    m.put("backlogDrops", r.counters() == null ? 0L : r.counters().getOrDefault("TcpExtTCPBacklogDrop", 0L));
     m.put("counters", orderedCounters(r.counters()));
     if (r.faults() != null && !r.faults().isEmpty()) {
       m.put("faults", r.faults());
@@ -114,6 +125,8 @@ final class ResultsWriter {
     gen.writeNumberField("lost", c.lost());                    // tcpi_lost
     gen.writeNumberField("unacked", c.unacked());              // tcpi_unacked
     gen.writeNumberField("pacing_rate", c.pacingRate());       // tcpi_pacing_rate, bytes/s
+    gen.writeNumberField("busy_us", c.busyUs());               // tcpi_busy_time
+    gen.writeNumberField("rwnd_limited_us", c.rwndLimitedUs()); // tcpi_rwnd_limited
     gen.writeNumberField("sndbuf_limited_us", c.sndbufLimitedUs()); // tcpi_sndbuf_limited
     gen.writeNumberField("notsent_bytes", c.notsentBytes());   // tcpi_notsent_bytes
     gen.writeNumberField("total_rto", c.rtoCount());           // tcpi_total_rto (6.7+)
@@ -121,6 +134,8 @@ final class ResultsWriter {
     gen.writeNumberField("max_wmem_alloc", c.maxWmemAlloc());   // highest sk_wmem_alloc: bytes below TCP (TSQ bounds it)
     gen.writeNumberField("max_wmem_queued", c.maxWmemQueued()); // highest sk_wmem_queued (sk_sndbuf bounds it)
     gen.writeNumberField("tsq_throttles", c.tsqThrottles());    // times tcp_small_queue_check set TSQ_THROTTLED
+    gen.writeNumberField("tsq_throttled_us", c.tsqThrottledUs()); // time TSQ_THROTTLED was set by it
+    gen.writeNumberField("sndbuf_waits", c.sndbufWaits());      // sleeps in sk_stream_wait_memory()
     gen.writeNumberField("start_ns", c.startNs());
     gen.writeNumberField("finish_ns", c.finishNs());
     if (c.error() == null) gen.writeNullField("error");

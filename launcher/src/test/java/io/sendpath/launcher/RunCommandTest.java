@@ -65,7 +65,8 @@ class RunCommandTest {
   static ConnStats conn(long id, String error) {
     return new ConnStats(id, "10.0.0.1:" + (40000 + id), "10.0.0.2:5001", "CLOSED", 10 + (int) id, 2147483647,
         10_250, 125, 210_000, 10_000, 1448, 1_048_576, 1_048_576, 2896, 1_048_576, 726, 2, 0, 0,
-        2_500_000_000L, 1_200_000_000L, 0, 0, 1, 1_000L * id, 30_000_000L + id, error, 131_072, 87_040, 3);
+        2_500_000_000L, 1_200_000_000L, 0, 0, 1, 1_000L * id, 30_000_000L + id, error, 131_072, 87_040, 3,
+        30_000, 1_500, 700, 4);
   }
 
   static RunResult result(List<String> violations) {

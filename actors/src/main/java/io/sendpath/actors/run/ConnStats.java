@@ -3,6 +3,9 @@ package io.sendpath.actors.run;
 /**
  * One connection's numbers at the end of a run, named after struct tcp_info / `ss -ti`
  * (include/uapi/linux/tcp.h). Times in microseconds as tcp_info has them, unless named _ns.
+ * busyUs, rwndLimitedUs and sndbufLimitedUs are the tcp_info chronographs (tcpi_busy_time,
+ * tcpi_rwnd_limited, tcpi_sndbuf_limited); tsqThrottles / tsqThrottledUs count TSQ throttles and
+ * their time; sndbufWaits counts the writer's sleeps in sk_stream_wait_memory().
  */
 public record ConnStats(
     long id,
@@ -34,4 +37,8 @@ public record ConnStats(
     String error,
     long maxWmemAlloc,
     long maxWmemQueued,
-    long tsqThrottles) {}
+    long tsqThrottles,
+    long busyUs,
+    long rwndLimitedUs,
+    long tsqThrottledUs,
+    long sndbufWaits) {}

@@ -313,8 +313,9 @@ public final class Simulation {
             core.state().name(), info.cwnd(), info.ssthresh(), info.srttUs(), info.rttvarUs(), info.rtoUs(),
             info.minRttUs(), info.sndMss(), info.bytesSent(), info.bytesAcked(), info.bytesRetrans(), got,
             (int) info.segsOut(), (int) info.totalRetrans(), info.lost(), info.unacked(), info.pacingRate(),
-            s.sndbufLimitedNs() / 1000, info.notsentBytes(), (int) info.rtoCount(), (int) info.fastRetransCount(),
-            s.startNs(), s.finishNs(), err, core.maxWmemAlloc(), core.maxWmemQueued(), core.counters().tsqThrottled));
+            info.sndbufLimitedUs(), info.notsentBytes(), (int) info.rtoCount(), (int) info.fastRetransCount(),
+            s.startNs(), s.finishNs(), err, core.maxWmemAlloc(), core.maxWmemQueued(), info.tsqThrottles(),
+            info.busyUs(), info.rwndLimitedUs(), info.tsqThrottledUs(), conns[i].socket().sndbufWaits()));
         // Invariants (DESIGN §5): every accepted byte reached the peer once, in order, intact, or the application was told.
         String who = "connection " + i + " (" + f + ")";
         if (s.error() == 0 && got != s.bytesAccepted())
