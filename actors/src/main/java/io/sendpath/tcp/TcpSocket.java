@@ -189,7 +189,7 @@ public final class TcpSocket implements TcpOutput {
     if (st != TcpState.TCP_ESTABLISHED && st != TcpState.TCP_CLOSE_WAIT) {
       // sk_stream_wait_connect()
       if (skErr != 0) { resultErrno = sockError(); return false; }
-      if (st != TcpState.TCP_SYN_SENT && st != TcpState.TCP_SYN_RECV) { resultErrno = streamError(Errno.EPIPE); return false; }
+      if (st != TcpState.TCP_SYN_SENT && st != TcpState.TCP_SYN_RECV) { resultErrno = Errno.EPIPE; return false; }
       if (timeoLeft == 0) { resultErrno = EAGAIN; return false; }
       waitingConnect = true;
       release(AFTER_SLEEP);
@@ -202,7 +202,7 @@ public final class TcpSocket implements TcpOutput {
   private boolean restart(long now) {
     core.sendmsgRestart();
     if (skErr != 0 || core.sendShutdown()) {
-      resultErrno = streamError(Errno.EPIPE);
+      resultErrno = Errno.EPIPE;
       return false;
     }
     return true;
@@ -246,7 +246,7 @@ public final class TcpSocket implements TcpOutput {
     }
     // sk_stream_wait_memory()'s loop
     if (skErr != 0 || core.sendShutdown()) {
-      resultErrno = streamError(Errno.EPIPE);
+      resultErrno = Errno.EPIPE;
       endWrite(now);
       return;
     }
@@ -329,7 +329,7 @@ public final class TcpSocket implements TcpOutput {
   /** wait_for_space: the core set SOCK_NOSPACE and pushed; now sk_stream_wait_memory(). */
   private void waitMemory(long now) {
     if (skErr != 0 || core.sendShutdown()) {
-      resultErrno = streamError(Errno.EPIPE);
+      resultErrno = Errno.EPIPE;
       endWrite(now);
       return;
     }
@@ -434,7 +434,8 @@ public final class TcpSocket implements TcpOutput {
         owned = false;
         phase = Phase.IDLE;
         long accepted = copied;
-        int err = accepted > 0 ? 0 : resultErrno;
+        // do_error: a write that copied something returns it and leaves sk_err for the next call
+        int err = accepted > 0 ? 0 : streamError(resultErrno);
         data = null;
         out.sendResult(accepted, err);
         if (closeAfterWrite) {
