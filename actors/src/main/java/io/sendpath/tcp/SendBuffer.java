@@ -59,6 +59,26 @@ public final class SendBuffer implements Payload {
     }
   }
 
+  /** Drops every byte from stream offset 'end' on (a write that ended early staged more than it copied). */
+  public void truncate(long end) {
+    while (count > 0) {
+      int last = idx(count - 1);
+      long cs = starts[last];
+      if (cs >= end) {
+        bufs[last] = null;
+        count--;
+        continue;
+      }
+      if (cs + lens[last] > end) {
+        int keep = (int) (end - cs);
+        ByteBuffer b = bufs[last];
+        if (b != null) bufs[last] = b.slice(b.position(), keep).asReadOnlyBuffer();
+        lens[last] = keep;
+      }
+      return;
+    }
+  }
+
   /** Chunks held (for tests and statistics). */
   public int chunks() {
     return count;

@@ -89,9 +89,8 @@ public final class TcpSocket implements TcpOutput {
   private boolean stepDue;
   /** Bytes the write asked for, and copied so far. */
   private long wantBytes, copied;
-  /** The write's data (null: generated payload); index and offset of the next byte to copy. */
+  /** The write's data (null: generated payload): read-only views whose remaining() sum to wantBytes. */
   private ByteBuffer[] data;
-  private int dataIdx, dataPos;
   private int flags;
   /** SO_SNDTIMEO left, ns; Long.MAX_VALUE: blocks without limit; 0: nonblocking (MSG_DONTWAIT). */
   private long timeoLeft;
@@ -164,8 +163,7 @@ public final class TcpSocket implements TcpOutput {
     this.wantBytes = bytes;
     this.copied = 0;
     this.data = data;
-    this.dataIdx = 0;
-    this.dataPos = 0;
+    this.dataStaged = false;
     this.flags = flags;
     // sock_sndtimeo(): MSG_DONTWAIT makes it 0; SO_SNDTIMEO 0 means MAX_SCHEDULE_TIMEOUT
     this.timeoLeft = (flags & MsgFlags.MSG_DONTWAIT) != 0 ? 0 : sndtimeoNs > 0 ? sndtimeoNs : Long.MAX_VALUE;
@@ -276,7 +274,7 @@ public final class TcpSocket implements TcpOutput {
       endWrite(now);
       return;
     }
-    long offset = core.writeStreamOffset();
+    stageData();
     long n = core.sendmsgStep(now, left, flags, copied, !backlog.isEmpty());
     if (n == TcpSock.SEND_FLUSH) {
       release(AFTER_FLUSH); // sk_flush_backlog(): the lock stays owned
@@ -286,7 +284,6 @@ public final class TcpSocket implements TcpOutput {
       waitMemory(now);
       return;
     }
-    recordBytes(offset, (int) n);
     copied += n;
     long dt = copyBytesPerSec == 0 ? 0 : (n * 1_000_000_000L + copyBytesPerSec - 1) / copyBytesPerSec;
     if (copied == wantBytes) core.sendmsgEnd(now, flags, copied); // tcp_push() at the end of the loop
@@ -297,34 +294,35 @@ public final class TcpSocket implements TcpOutput {
     }
   }
 
-  /** The bytes just copied go into the send buffer (real data), or extend the generated range. */
-  private void recordBytes(long offset, int n) {
-    if (data == null) {
-      if (sendBuffer != null) sendBuffer.append(offset, null, n);
-      return;
-    }
+  /**
+   * Before the first copy of a write with data: its bytes join the send buffer at the stream
+   * offset they will take, so that the clone tcp_push_one() hands down within this very step
+   * already carries them. A write that ends early gives back what it did not copy ({@link
+   * SendBuffer#truncate}). Ranges written without data need nothing: the generated payload covers
+   * every offset no chunk holds.
+   */
+  private void stageData() {
+    if (data == null || dataStaged) return;
+    dataStaged = true;
     if (sendBuffer == null) {
       sendBuffer = new SendBuffer(core.payload()); // the generated payload covers what was written without data
       core.setPayload(sendBuffer);
     }
-    int left = n;
-    long at = offset;
-    while (left > 0) {
-      ByteBuffer b = data[dataIdx];
-      int avail = b.remaining() - dataPos;
-      if (avail <= 0) {
-        dataIdx++;
-        dataPos = 0;
-        continue;
-      }
-      int take = Math.min(avail, left);
-      ByteBuffer view = b.slice(b.position() + dataPos, take).asReadOnlyBuffer();
-      sendBuffer.append(at, view, take);
-      dataPos += take;
-      at += take;
-      left -= take;
+    dataStart = core.writeStreamOffset();
+    long at = dataStart, room = wantBytes;
+    for (ByteBuffer b : data) {
+      int n = (int) Math.min(b.remaining(), room);
+      if (n <= 0) continue;
+      sendBuffer.append(at, b.slice(b.position(), n).asReadOnlyBuffer(), n);
+      at += n;
+      room -= n;
     }
   }
+
+  /** The write's data is in the send buffer. */
+  private boolean dataStaged;
+  /** Stream offset of the write's first byte (valid once staged). */
+  private long dataStart;
 
   /** wait_for_space: the core set SOCK_NOSPACE and pushed; now sk_stream_wait_memory(). */
   private void waitMemory(long now) {
@@ -436,6 +434,8 @@ public final class TcpSocket implements TcpOutput {
         long accepted = copied;
         // do_error: a write that copied something returns it and leaves sk_err for the next call
         int err = accepted > 0 ? 0 : streamError(resultErrno);
+        if (dataStaged && accepted < wantBytes) sendBuffer.truncate(dataStart + accepted);
+        dataStaged = false;
         data = null;
         out.sendResult(accepted, err);
         if (closeAfterWrite) {

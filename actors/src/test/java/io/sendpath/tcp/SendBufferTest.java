@@ -70,4 +70,19 @@ class SendBufferTest {
     assertThat(sb.slice(100, 500)).isSameAs(GEN);
     assertThat(GEN.slice(5, 10)).isSameAs(GEN);
   }
+
+  @Test
+  void truncate_aWriteThatEndedEarly_givesBackWhatItDidNotCopy() {
+    SendBuffer sb = new SendBuffer(GEN);
+    byte[] real = new byte[1000];
+    new SplittableRandom(5).nextBytes(real);
+    sb.append(0, ByteBuffer.wrap(real, 0, 600).slice().asReadOnlyBuffer(), 600);
+    sb.append(600, ByteBuffer.wrap(real, 600, 400).slice().asReadOnlyBuffer(), 400);
+    sb.truncate(300);
+    assertThat(sb.chunks()).isEqualTo(1);
+    byte[] out = new byte[600];
+    sb.copyTo(0, out, 0, 600);
+    assertThat(java.util.Arrays.copyOfRange(out, 0, 300)).isEqualTo(java.util.Arrays.copyOfRange(real, 0, 300));
+    assertThat(java.util.Arrays.copyOfRange(out, 300, 600)).as("past the end: generated again").isEqualTo(gen(300, 300));
+  }
 }
