@@ -338,4 +338,27 @@ class TcpSocketTest {
       assertThat(h.socket.skErr()).as("the error stays on the socket").isEqualTo(io.sendpath.tcp.Errno.ECONNRESET);
     }
   }
+
+  @Nested
+  class Chronographs {
+    @Test
+    void established_windowTooSmall_rwndLimitedUntilTheWindowOpens_busyWhileDataIsQueued() {
+      SocketHarness h = SocketHarness.established(TSO, 0, 100);
+      h.write(1000, 0, 0); // busy from 100 µs
+      h.now = us(200);
+      h.peerWindow = 1024;
+      h.rcvAck(1000); // everything acknowledged: busy stops; the peer's window shrinks to 1 KiB
+      TcpInfo idle = h.sock.info(us(300));
+      assertThat(idle.busyUs()).isEqualTo(100);
+      h.now = us(300);
+      h.write(10_000, 0, 0); // the head skb does not fit the window: rwnd limited from 300 µs
+      h.now = us(500);
+      h.peerWindow = 4 << 20;
+      h.rcvAck(1000); // a window update: tcp_write_xmit sends, the rwnd-limited chronograph stops
+      TcpInfo info = h.sock.info(us(600));
+      assertThat(info.rwndLimitedUs()).isEqualTo(200);
+      assertThat(info.busyUs()).as("busy is the sum of the three chronographs").isEqualTo(100 + 300);
+      assertThat(info.sndbufLimitedUs()).isZero();
+    }
+  }
 }
