@@ -39,6 +39,12 @@ public final class PeerActor extends SimActor<AfOps.Command> implements PeerOutp
   /** Fault hook (DESIGN §5): the peer application stops (false) or resumes (true) reading; flow null = every connection. */
   public record SetReading(FlowKey senderView, boolean on) implements AfOps.Command {}
 
+  /**
+   * The peer application reads connection c at rateOfConn(c) bytes per second (0: everything at
+   * once), on the sockets open now and on every later one. Sent at setup for slow readers.
+   */
+  public record SetReadRates(java.util.function.LongUnaryOperator rateOfConn) implements AfOps.Command {}
+
   /** Fault hook: the peer application aborts a connection (RST); flow null = every connection. */
   public record Abort(FlowKey senderView) implements AfOps.Command {}
 
@@ -93,6 +99,7 @@ public final class PeerActor extends SimActor<AfOps.Command> implements PeerOutp
         .onMessage(AfOps.IpRcv.class, this::onIpRcv)
         .onMessage(Tick.class, this::onTick)
         .onMessage(SetReading.class, this::onSetReading)
+        .onMessage(SetReadRates.class, this::onSetReadRates)
         .onMessage(Abort.class, this::onAbort)
         .onMessage(FibChange.class, this::onFibChange)
         .build();
@@ -126,6 +133,12 @@ public final class PeerActor extends SimActor<AfOps.Command> implements PeerOutp
   private Behavior<AfOps.Command> onSetReading(SetReading msg) {
     long now = clock.now();
     for (FlowKey f : targets(msg.senderView())) core.setReading(now, f, msg.on());
+    wakeup.arm(core.nextTimerAt());
+    return this;
+  }
+
+  private Behavior<AfOps.Command> onSetReadRates(SetReadRates msg) {
+    core.setReadRates(clock.now(), msg.rateOfConn());
     wakeup.arm(core.nextTimerAt());
     return this;
   }

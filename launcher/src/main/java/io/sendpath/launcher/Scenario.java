@@ -38,7 +38,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Keys (defaults in {@code default.conf}): connections, bytes-per-connection, write-size,
  * link.rate, link.delay, link.mtu, start-jitter, seed, nic.tx-ring, nic.tso,
- * nic.tx-checksum-offload, threads, max-simulated-time, hold-until, and sysctl.&lt;name&gt; for every name of
+ * nic.tx-checksum-offload, threads, max-simulated-time, hold-until, socket.copy-rate,
+ * nic.tx-completion-delay, peer.readers, and sysctl.&lt;name&gt; for every name of
  * {@link Sysctls#defaults()}. Sizes follow HOCON (1MiB, 64KiB, 1048576; K = KiB = 1024, kB = 1000),
  * durations follow HOCON (5ms, 100us, 1s; a bare number is milliseconds), rates see {@link Units}.
  */
@@ -53,7 +54,11 @@ public final class Scenario {
       "link.rate", "link.delay", "link.mtu",
       "start-jitter", "seed",
       "nic.tx-ring", "nic.tso", "nic.tx-checksum-offload",
-      "threads", "max-simulated-time", "hold-until");
+      "threads", "max-simulated-time", "hold-until",
+      "socket.copy-rate", "nic.tx-completion-delay");
+
+  /** The peer application's per-connection read rates: a list of { connections, read-rate }. */
+  static final String PEER_READERS = "peer.readers";
 
   /** Prefix of the kernel settings; what follows is a name of Sysctls.defaults(). */
   static final String SYSCTL = "sysctl.";
@@ -232,6 +237,9 @@ public final class Scenario {
     int threads = (int) integer(merged, "threads", 1, 4096);
     long maxSimulated = duration(merged, "max-simulated-time", 1);
     long holdUntil = duration(merged, "hold-until", 0);
+    long copyRate = byteRate(merged.getValue("socket.copy-rate"), "socket.copy-rate");
+    long txCompletionDelay = duration(merged, "nic.tx-completion-delay", 0);
+    List<RunConfig.PeerReader> readers = peerReaders(merged, connections);
     if (bytesPerConnection > 0 && connections > Long.MAX_VALUE / bytesPerConnection) {
       ConfigValue v = merged.getValue("bytes-per-connection");
       throw new ScenarioException(where(v.origin()) + ": bytes-per-connection: " + connections
@@ -257,7 +265,8 @@ public final class Scenario {
 
     FaultPlan plan = FaultPlanParser.parse(faultsFile != null ? faultsFile : merged, connections);
     RunConfig cfg = new RunConfig(connections, bytesPerConnection, writeSize, linkRate, linkDelay, mtu,
-        startJitter, seed, txRing, tso, txCsum, threads, maxSimulated, sysctls, plan, holdUntil);
+        startJitter, seed, txRing, tso, txCsum, threads, maxSimulated, sysctls, plan, holdUntil,
+        copyRate, txCompletionDelay, readers);
     return new Scenario(cfg, effectiveOf(cfg), source);
   }
 
@@ -266,7 +275,7 @@ public final class Scenario {
     for (Map.Entry<String, ConfigValue> e : sortedEntries(merged)) {
       String key = e.getKey();
       ConfigValue v = e.getValue();
-      if (KEYS.contains(key) || key.equals(FaultPlanParser.KEY)) continue;
+      if (KEYS.contains(key) || key.equals(FaultPlanParser.KEY) || key.equals(PEER_READERS)) continue;
       if (key.startsWith(SYSCTL)) {
         String name = key.substring(SYSCTL.length());
         if (Sysctls.isKnown(name)) continue;
@@ -291,6 +300,7 @@ public final class Scenario {
   private static List<String> keysUnder(String section) {
     List<String> inside = new ArrayList<>();
     for (String k : KEYS) if (k.startsWith(section + ".")) inside.add(k);
+    if (PEER_READERS.startsWith(section + ".")) inside.add(PEER_READERS);
     if ("sysctl".equals(section)) inside.add("sysctl.<name>");
     return inside;
   }
@@ -374,6 +384,86 @@ public final class Scenario {
     if (bps < 0) throw bad(v, key, "is not a rate (" + Units.RATE_EXAMPLES + ")");
     if (bps == 0) throw bad(v, key, "must be faster than 0 bit/s");
     return bps;
+  }
+
+  /** number, optional blank, a byte unit (B, kB, KB, KiB, MB, MiB, GB, GiB), "/s". */
+  private static final java.util.regex.Pattern BYTE_RATE =
+      java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(B|kB|KB|KiB|MB|MiB|GB|GiB)/s");
+
+  /** Bytes per second of text such as "2 MB/s" or "512KiB/s" (kB = 1000, KiB = 1024); -1 when it is not one. */
+  static long parseByteRate(String text) {
+    java.util.regex.Matcher m = BYTE_RATE.matcher(text.trim());
+    if (!m.matches()) return -1;
+    long unit = switch (m.group(2)) {
+      case "kB", "KB" -> 1000L;
+      case "KiB" -> 1024L;
+      case "MB" -> 1_000_000L;
+      case "MiB" -> 1L << 20;
+      case "GB" -> 1_000_000_000L;
+      case "GiB" -> 1L << 30;
+      default -> 1L;
+    };
+    try {
+      return new java.math.BigDecimal(m.group(1)).multiply(java.math.BigDecimal.valueOf(unit)).stripTrailingZeros().longValueExact();
+    } catch (ArithmeticException notWholeOrTooLarge) {
+      return -1;
+    }
+  }
+
+  private static long byteRate(ConfigValue v, String key) throws ScenarioException {
+    long rate = v.valueType() == ConfigValueType.STRING ? parseByteRate((String) v.unwrapped()) : -1;
+    if (rate < 0) throw bad(v, key, "is not a rate in bytes per second (examples: \"2 MB/s\", \"512KiB/s\", \"10 GB/s\")");
+    if (rate == 0) throw bad(v, key, "must be faster than 0 B/s");
+    return rate;
+  }
+
+  /** peer.readers = [ { connections = [0, 2] (or all), read-rate = "2 MB/s" }, ... ]; absent: none. */
+  private static List<RunConfig.PeerReader> peerReaders(Config merged, int connections) throws ScenarioException {
+    if (!merged.hasPath(PEER_READERS)) return List.of();
+    ConfigValue list = merged.getValue(PEER_READERS);
+    if (list.valueType() != ConfigValueType.LIST) {
+      throw bad(list, PEER_READERS, "is not a list of readers (example: [ { connections = [0], read-rate = \"2 MB/s\" } ])");
+    }
+    List<RunConfig.PeerReader> readers = new ArrayList<>();
+    com.typesafe.config.ConfigList items = (com.typesafe.config.ConfigList) list;
+    for (int i = 0; i < items.size(); i++) {
+      ConfigValue item = items.get(i);
+      String name = PEER_READERS + "[" + i + "]";
+      if (item.valueType() != ConfigValueType.OBJECT) throw bad(item, name, "is not a reader { connections = [...], read-rate = \"...\" }");
+      com.typesafe.config.ConfigObject obj = (com.typesafe.config.ConfigObject) item;
+      for (String k : obj.keySet()) {
+        if (!k.equals("connections") && !k.equals("read-rate")) {
+          throw new ScenarioException(where(obj.get(k).origin()) + ": " + name + "." + k + ": unknown key (a reader has connections and read-rate)");
+        }
+      }
+      if (!obj.containsKey("read-rate")) throw new ScenarioException(where(item.origin()) + ": " + name + ": read-rate is missing (example: \"2 MB/s\")");
+      long rate = byteRate(obj.get("read-rate"), name + ".read-rate");
+      long[] conns = new long[0];
+      if (obj.containsKey("connections")) conns = readerConnections(obj.get("connections"), name + ".connections", connections);
+      readers.add(new RunConfig.PeerReader(conns, rate));
+    }
+    return readers;
+  }
+
+  /** [0, 3], a single number, or all (every connection: an empty array). */
+  private static long[] readerConnections(ConfigValue v, String key, int connections) throws ScenarioException {
+    if (v.valueType() == ConfigValueType.STRING && "all".equals(v.unwrapped())) return new long[0];
+    List<ConfigValue> values = new ArrayList<>();
+    if (v.valueType() == ConfigValueType.LIST) values.addAll((com.typesafe.config.ConfigList) v);
+    else values.add(v);
+    if (values.isEmpty()) throw bad(v, key, "is empty; leave it out (or write all) for every connection");
+    long[] out = new long[values.size()];
+    for (int i = 0; i < out.length; i++) {
+      ConfigValue item = values.get(i);
+      Object u = item.unwrapped();
+      Long n = null;
+      if (u instanceof Integer || u instanceof Long) n = ((Number) u).longValue();
+      else if (u instanceof String str && str.trim().matches("\\d+")) n = Long.parseLong(str.trim());
+      if (n == null) throw bad(item, key, "is not a connection number (example: [0, 3]) or all");
+      if (n < 0 || n >= connections) throw bad(item, key, "is not a connection of this run (0.." + (connections - 1) + ")");
+      out[i] = n;
+    }
+    return out;
   }
 
   private static boolean bool(Config config, String key) throws ScenarioException {
@@ -482,6 +572,28 @@ public final class Scenario {
     root.put("threads", cfg.workerThreads());
     root.put("max-simulated-time", Units.formatDuration(cfg.maxSimulatedNs()));
     root.put("hold-until", Units.formatDuration(cfg.holdUntilNs()));
+    nic.put("tx-completion-delay", Units.formatDuration(cfg.txCompletionDelayNs()));
+    Map<String, Object> socket = new LinkedHashMap<>();
+    socket.put("copy-rate", cfg.copyRateBytesPerSec() + " B/s");
+    root.put("socket", socket);
+    if (!cfg.peerReaders().isEmpty()) {
+      List<Object> readers = new ArrayList<>();
+      for (RunConfig.PeerReader r : cfg.peerReaders()) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (r.connections().length == 0) {
+          m.put("connections", "all");
+        } else {
+          List<Long> c = new ArrayList<>();
+          for (long id : r.connections()) c.add(id);
+          m.put("connections", c);
+        }
+        m.put("read-rate", r.readRateBytesPerSec() + " B/s");
+        readers.add(m);
+      }
+      Map<String, Object> peer = new LinkedHashMap<>();
+      peer.put("readers", readers);
+      root.put("peer", peer);
+    }
     Map<String, Object> sysctl = new LinkedHashMap<>();
     for (Map.Entry<String, String> e : cfg.sysctls().asMap().entrySet()) {
       sysctl.put(e.getKey(), sysctlJson(e.getValue()));

@@ -100,6 +100,20 @@ public interface Payload {
       return table[position(streamOffset)];
     }
 
+    /**
+     * The shared random table behind every connection of this seed, {@link #PERIOD} bytes; never
+     * write to it. With {@link #tablePosition} it lets a writer hand out views of the stream
+     * without copying (stream byte i is {@code table()[tablePosition(i)]}, wrapping at PERIOD).
+     */
+    public byte[] table() {
+      return table;
+    }
+
+    /** Where stream offset 'streamOffset' of this connection sits in {@link #table()}, in [0, PERIOD). */
+    public int tablePosition(long streamOffset) {
+      return position(streamOffset);
+    }
+
     /** Table position of stream offset 0 (for tests that must cross the table's end). */
     int salt() {
       return salt;

@@ -26,6 +26,13 @@ import io.sendpath.protocol.Sysctls;
  * @param holdUntilNs       a connection that has written its bytes stays open, idle, until this
  *                          virtual time before close(); 0 closes at once (bytesPerConnection = 0 with
  *                          a hold gives established idle connections)
+ * @param copyRateBytesPerSec bytes per second the sender's kernel copies user data at in
+ *                          tcp_sendmsg (socket.copy-rate; default 10 GB/s)
+ * @param txCompletionDelayNs the sender NIC's delay from last bit out to TX completion (0: none);
+ *                          slow completions hold sk_wmem_alloc up, so TSQ throttles
+ * @param peerReaders       read rates of the peer application for some connections; a connection
+ *                          no entry names reads everything at once; a later entry overrides an
+ *                          earlier one for the connections both name
  */
 public record RunConfig(
     int connections,
@@ -43,7 +50,49 @@ public record RunConfig(
     long maxSimulatedNs,
     Sysctls sysctls,
     FaultPlan faults,
-    long holdUntilNs) {
+    long holdUntilNs,
+    long copyRateBytesPerSec,
+    long txCompletionDelayNs,
+    java.util.List<PeerReader> peerReaders) {
+
+  /** socket.copy-rate default: 10 GB/s (a memcpy into page frags, well above any link here). */
+  public static final long DEFAULT_COPY_RATE_BYTES_PER_SEC = 10_000_000_000L;
+
+  /** The peer application reads 'connections' (empty: every connection) at 'readRateBytesPerSec'. */
+  public record PeerReader(long[] connections, long readRateBytesPerSec) {
+    public PeerReader {
+      if (readRateBytesPerSec <= 0) throw new IllegalArgumentException("read rate must be positive: " + readRateBytesPerSec);
+      connections = connections.clone();
+    }
+
+    public boolean names(long conn) {
+      if (connections.length == 0) return true;
+      for (long c : connections) if (c == conn) return true;
+      return false;
+    }
+  }
+
+  public RunConfig {
+    if (copyRateBytesPerSec <= 0) throw new IllegalArgumentException("copy rate must be positive: " + copyRateBytesPerSec);
+    if (txCompletionDelayNs < 0) throw new IllegalArgumentException("TX completion delay must not be negative: " + txCompletionDelayNs);
+    peerReaders = java.util.List.copyOf(peerReaders);
+  }
+
+  /** As the canonical constructor with the socket, NIC-completion and peer-reader settings at their defaults. */
+  public RunConfig(int connections, long bytesPerConnection, int writeSize, long linkRateBps, long linkDelayNs, int mtu,
+      long startJitterNs, long seed, int txRingSize, boolean tso, boolean txCsumOffload, int workerThreads,
+      long maxSimulatedNs, Sysctls sysctls, FaultPlan faults, long holdUntilNs) {
+    this(connections, bytesPerConnection, writeSize, linkRateBps, linkDelayNs, mtu, startJitterNs, seed, txRingSize,
+        tso, txCsumOffload, workerThreads, maxSimulatedNs, sysctls, faults, holdUntilNs,
+        DEFAULT_COPY_RATE_BYTES_PER_SEC, 0, java.util.List.of());
+  }
+
+  /** Read rate of the peer application on connection 'conn' in bytes/s; 0 = it reads everything at once. */
+  public long peerReadRateOf(long conn) {
+    long rate = 0;
+    for (PeerReader r : peerReaders) if (r.names(conn)) rate = r.readRateBytesPerSec();
+    return rate;
+  }
 
   /** A configuration without a hold: each connection closes as soon as its bytes are written. */
   public RunConfig(int connections, long bytesPerConnection, int writeSize, long linkRateBps, long linkDelayNs, int mtu,
@@ -62,6 +111,21 @@ public record RunConfig(
   /** This configuration with another fault plan. */
   public RunConfig withFaults(FaultPlan plan) {
     return new RunConfig(connections, bytesPerConnection, writeSize, linkRateBps, linkDelayNs, mtu, startJitterNs,
-        seed, txRingSize, tso, txCsumOffload, workerThreads, maxSimulatedNs, sysctls, plan, holdUntilNs);
+        seed, txRingSize, tso, txCsumOffload, workerThreads, maxSimulatedNs, sysctls, plan, holdUntilNs,
+        copyRateBytesPerSec, txCompletionDelayNs, peerReaders);
+  }
+
+  /** This configuration with the peer application reading some connections at limited rates. */
+  public RunConfig withPeerReaders(java.util.List<PeerReader> readers) {
+    return new RunConfig(connections, bytesPerConnection, writeSize, linkRateBps, linkDelayNs, mtu, startJitterNs,
+        seed, txRingSize, tso, txCsumOffload, workerThreads, maxSimulatedNs, sysctls, faults, holdUntilNs,
+        copyRateBytesPerSec, txCompletionDelayNs, readers);
+  }
+
+  /** This configuration with a slow TX completion on the sender's NIC (nic.tx-completion-delay). */
+  public RunConfig withTxCompletionDelayNs(long ns) {
+    return new RunConfig(connections, bytesPerConnection, writeSize, linkRateBps, linkDelayNs, mtu, startJitterNs,
+        seed, txRingSize, tso, txCsumOffload, workerThreads, maxSimulatedNs, sysctls, faults, holdUntilNs,
+        copyRateBytesPerSec, ns, peerReaders);
   }
 }

@@ -7,11 +7,13 @@ import io.sendpath.actors.Host;
 import io.sendpath.actors.IpActor;
 import io.sendpath.actors.PeerActor;
 import io.sendpath.actors.RunMonitor;
-import io.sendpath.actors.SocketActor;
 import io.sendpath.actors.TcpConnectionActor;
 import io.sendpath.actors.TcpProt;
 import io.sendpath.actors.fault.FaultDirector;
 import io.sendpath.actors.fault.FaultWiring;
+import io.sendpath.actors.stream.LoadGenerator;
+import io.sendpath.actors.stream.TcpSocketException;
+import io.sendpath.nic.NicActor;
 import io.sendpath.fault.FaultLog;
 import io.sendpath.fault.FrameEdit;
 import java.util.function.UnaryOperator;
@@ -19,7 +21,6 @@ import io.sendpath.protocol.FlowKey;
 import io.sendpath.protocol.Payload;
 import io.sendpath.protocol.wire.FrameSink;
 import io.sendpath.sim.VirtualClock;
-import io.sendpath.tcp.Errno;
 import io.sendpath.tcp.TcpConfig;
 import io.sendpath.tcp.TcpCounters;
 import io.sendpath.tcp.TcpInfo;
@@ -40,13 +41,15 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
  * Runs one experiment: a sender host with N connections to one peer host over one link, each
- * connection writing its bytes and closing; virtual time runs until every connection has
- * finished (or the horizon). Then it collects tcp_info-style statistics and host counters and
- * checks the run's invariants.
+ * connection writing its bytes through a Pekko Streams {@code TcpSink} and closing; virtual time
+ * runs until every connection has finished (or the horizon). Then it collects tcp_info-style
+ * statistics and host counters and checks the run's invariants.
  *
  * <pre>
  *  sender host 10.0.0.1                                   peer host 10.0.0.2
- *  SocketActor ×N ─ TcpConnectionActor ×N                 PeerActor (PeerListener: every conn)
+ *  LoadGenerator: Source ─► TcpSink, one stream per conn  PeerActor (PeerListener: every conn;
+ *        │ SendMsg, Close             ▲ SendResult, ...        some read at a limited rate)
+ *  TcpConnectionActor ×N
  *        │ tcp_sendmsg            ▲ tcp_v4_rcv                 │ ACKs          ▲ ip_rcv
  *        ▼                        │                            ▼               │
  *  IpActor (ip_queue_xmit / ip_rcv, FIB, inet hash)      (peer IP output)      │
@@ -186,9 +189,11 @@ public final class Simulation {
     final VirtualClock clock;
     final RunMonitor monitor;
     final FrameSink sink;
-    final SocketActor[] sockets;
+    /** The application of every connection; set during build. */
+    LoadGenerator app;
+    ActorRef<TcpProt.SockEvent> appRef;
     final TcpConnectionActor[] conns;
-    final ActorRef<?>[] socketRefs;
+    final ActorRef<TcpProt.Command>[] connRefs;
     /** Counts actors whose setup has run (setup is asynchronous); the clock starts after all. */
     final CountDownLatch ready;
     Host sender;
@@ -207,10 +212,11 @@ public final class Simulation {
       this.clock = clock;
       this.monitor = monitor;
       this.sink = sink;
-      this.sockets = new SocketActor[cfg.connections()];
       this.conns = new TcpConnectionActor[cfg.connections()];
-      this.socketRefs = new ActorRef<?>[cfg.connections()];
-      this.ready = new CountDownLatch(2 * cfg.connections() + Host.ACTORS_REPORTING * 2);
+      @SuppressWarnings("unchecked")
+      ActorRef<TcpProt.Command>[] refs = new ActorRef[cfg.connections()];
+      this.connRefs = refs;
+      this.ready = new CountDownLatch(cfg.connections() + 1 + Host.ACTORS_REPORTING * 2);
     }
 
     void build(org.apache.pekko.actor.typed.javadsl.ActorContext<Void> ctx) {
@@ -227,6 +233,9 @@ public final class Simulation {
       }
       // one per host: what every socket reads from the sysctls and the route (tsoffset is per socket)
       TcpConfig tcpConfig = TcpConfig.from(cfg.sysctls(), cfg.mtu(), 65536, cfg.tso() && cfg.txCsumOffload(), 0);
+      // the application of every connection; each connection's first owner until its TcpSink attaches
+      appRef = ctx.spawn(LoadGenerator.create(clock, new LoadGenerator.Workload(cfg.seed(), cfg.bytesPerConnection(),
+          cfg.writeSize(), cfg.holdUntilNs()), connRefs, monitor, Simulation::flowOf, a -> { app = a; ready.countDown(); }), "app");
       for (int i = 0; i < cfg.connections(); i++) {
         final int id = i;
         FlowKey flow = flowOf(i);
@@ -235,14 +244,15 @@ public final class Simulation {
         int tsOffset = rnd.nextInt();
         Payload payload = new Payload.Generated(cfg.seed(), i);
 
-        socketRefs[i] = ctx.spawnAnonymous(SocketActor.create(clock, sender.ip(), flow,
+        ActorRef<TcpProt.Command> tcp = ctx.spawnAnonymous(TcpConnectionActor.create(clock, sender.ip(), appRef,
             out -> {
               TcpSock sock = new TcpSock(tcpConfig, flow, id, iss, payload, out);
               sock.setTsOffset(tsOffset);
               sock.setMemory(tcpMemory);
               return sock;
-            }, monitor, cfg.bytesPerConnection(), cfg.writeSize(),
-            cfg.holdUntilNs(), a -> { sockets[id] = a; ready.countDown(); }, a -> { conns[id] = a; ready.countDown(); }));
+            }, cfg.copyRateBytesPerSec(), a -> { conns[id] = a; ready.countDown(); }));
+        connRefs[i] = tcp;
+        clock.tell(sender.ip(), new IpActor.InetHash(flow.reverse(), tcp));
       }
     }
 
@@ -259,15 +269,7 @@ public final class Simulation {
     }
 
     static String errnoName(int errno) {
-      return switch (errno) {
-        case Errno.EPIPE -> "EPIPE";
-        case Errno.ECONNRESET -> "ECONNRESET";
-        case Errno.ETIMEDOUT -> "ETIMEDOUT";
-        case Errno.ECONNREFUSED -> "ECONNREFUSED";
-        case 113 -> "EHOSTUNREACH";
-        case 101 -> "ENETUNREACH";
-        default -> "errno " + errno;
-      };
+      return errno == -1 ? "upstream failed" : TcpSocketException.errnoName(errno);
     }
 
     static Payload expectedPayload(FlowKey peerView, long seed) {
@@ -275,12 +277,14 @@ public final class Simulation {
       return id < 0 ? null : new Payload.Generated(seed, id);
     }
 
-    @SuppressWarnings("unchecked")
     void scheduleStarts() {
+      // setup at time 0, before any connection starts: slow readers at the peer, slow TX completion
+      if (!cfg.peerReaders().isEmpty()) clock.schedule(0, peer.ip(), new PeerActor.SetReadRates(cfg::peerReadRateOf));
+      if (cfg.txCompletionDelayNs() > 0) clock.schedule(0, sender.nic(), new NicActor.SetCompletionDelay(cfg.txCompletionDelayNs()));
       SplittableRandom rnd = new SplittableRandom(cfg.seed());
       for (int i = 0; i < cfg.connections(); i++) {
         long at = cfg.startJitterNs() > 0 ? rnd.nextLong(cfg.startJitterNs()) : 0;
-        clock.schedule(at, (ActorRef<TcpProt.SockEvent>) socketRefs[i], new SocketActor.Start());
+        clock.schedule(at, appRef, new LoadGenerator.Start(i));
       }
       if (director != null) FaultDirector.scheduleAll(clock, faults.log(), director);
     }
@@ -299,32 +303,32 @@ public final class Simulation {
       Map<String, Long> counters = new LinkedHashMap<>();
       TcpCounters tcpSum = new TcpCounters();
       for (int i = 0; i < cfg.connections(); i++) {
-        SocketActor s = sockets[i];
+        LoadGenerator s = app;
         TcpSock core = conns[i].core();
         TcpInfo info = core.info(now);
         FlowKey f = flowOf(i);
         long got = monitor.deliveredOf(i);
-        accepted += s.bytesAccepted();
+        accepted += s.bytesAccepted(i);
         delivered += got;
         retrans += info.totalRetrans();
         core.counters().addTo(tcpSum);
-        String err = s.error() == 0 ? null : errnoName(s.error());
+        String err = s.error(i) == 0 ? null : errnoName(s.error(i));
         stats.add(new ConnStats(i, FlowKey.ip(f.saddr()) + ":" + f.sport(), FlowKey.ip(f.daddr()) + ":" + f.dport(),
             core.state().name(), info.cwnd(), info.ssthresh(), info.srttUs(), info.rttvarUs(), info.rtoUs(),
             info.minRttUs(), info.sndMss(), info.bytesSent(), info.bytesAcked(), info.bytesRetrans(), got,
             (int) info.segsOut(), (int) info.totalRetrans(), info.lost(), info.unacked(), info.pacingRate(),
             info.sndbufLimitedUs(), info.notsentBytes(), (int) info.rtoCount(), (int) info.fastRetransCount(),
-            s.startNs(), s.finishNs(), err, core.maxWmemAlloc(), core.maxWmemQueued(), info.tsqThrottles(),
+            s.startNs(i), s.finishNs(i), err, core.maxWmemAlloc(), core.maxWmemQueued(), info.tsqThrottles(),
             info.busyUs(), info.rwndLimitedUs(), info.tsqThrottledUs(), conns[i].socket().sndbufWaits()));
         // Invariants (DESIGN §5): every accepted byte reached the peer once, in order, intact, or the application was told.
         String who = "connection " + i + " (" + f + ")";
-        if (s.error() == 0 && got != s.bytesAccepted())
-          violations.add(who + ": socket accepted " + s.bytesAccepted() + " bytes but the peer received " + got + " in order");
-        if (s.error() != 0 && got > s.bytesAccepted())
-          violations.add(who + ": the peer received " + got + " bytes in order, more than the " + s.bytesAccepted() + " the socket accepted");
-        if (s.error() != 0)
-          faults.log().event(s.finishNs(), -1, "connection " + i + ": the application is told " + err + " after "
-              + got + " of " + s.bytesAccepted() + " accepted bytes reached the peer (state " + core.state() + ")");
+        if (s.error(i) == 0 && got != s.bytesAccepted(i))
+          violations.add(who + ": socket accepted " + s.bytesAccepted(i) + " bytes but the peer received " + got + " in order");
+        if (s.error(i) != 0 && got > s.bytesAccepted(i))
+          violations.add(who + ": the peer received " + got + " bytes in order, more than the " + s.bytesAccepted(i) + " the socket accepted");
+        if (s.error(i) != 0)
+          faults.log().event(s.finishNs(i), -1, "connection " + i + ": the application is told " + err + " after "
+              + got + " of " + s.bytesAccepted(i) + " accepted bytes reached the peer (state " + core.state() + ")");
         if (monitor.firstPayloadErrorOf(i) >= 0)
           violations.add(who + ": the peer received bytes that differ from what was written, first at stream offset " + monitor.firstPayloadErrorOf(i));
         if (core.wmemAlloc() != 0) violations.add(who + ": sk_wmem_alloc is " + core.wmemAlloc() + " at the end, not 0 (an skb was not freed)");
@@ -358,7 +362,7 @@ public final class Simulation {
       StringBuilder b = new StringBuilder("still holding work:");
       int shown = 0, unfinished = 0;
       for (int i = 0; i < cfg.connections(); i++) {
-        if (sockets[i].finished()) continue;
+        if (app.finished(i)) continue;
         unfinished++;
         if (shown++ >= 10) continue;
         TcpSock core = conns[i].core();

@@ -50,6 +50,8 @@ public final class PeerListener {
   /** Expected payload per connection, keyed by the flow as the peer sees it (saddr = peer). */
   private final Function<FlowKey, Payload> payloadFor;
   private final PeerConfig config;
+  /** Read rate (bytes/s) of the application per connection number; null = every socket reads at once. */
+  private java.util.function.LongUnaryOperator readRateOf;
   private final PeerOutput out;
   private final PeerCounters counters = new PeerCounters();
   private final Scratch scratch = new Scratch();
@@ -139,6 +141,7 @@ public final class PeerListener {
     long id = syn.connId >= 0 ? syn.connId : nextConnId++;
     PeerSock sock = new PeerSock(id, peerView, payloadFor.apply(peerView), config, counters,
         secureSeq(syn.flow), secureTsOff(syn.flow));
+    if (readRateOf != null) sock.readRateBytesPerSec = readRateOf.applyAsLong(id);
     socks.put(syn.flow, sock);
     synRecvCount++;
     counters.TcpPassiveOpens++;
@@ -165,6 +168,20 @@ public final class PeerListener {
   public long nextTimerAt() {
     while (heapSize > 0 && heapSock[0].heapAt != heapTime[0]) heapPop();
     return heapSize > 0 ? heapTime[0] : Long.MAX_VALUE;
+  }
+
+  /**
+   * The peer application's read rate per connection number (bytes/s, 0 = read at once), for the
+   * sockets open now and every later one; null reads everything at once everywhere.
+   */
+  public void setReadRates(long now, java.util.function.LongUnaryOperator rateOfConn) {
+    readRateOf = rateOfConn;
+    java.util.List<PeerSock> open = new java.util.ArrayList<>(socks.values());
+    open.sort(java.util.Comparator.comparingLong(PeerSock::connId));
+    for (PeerSock sock : open) {
+      sock.setReadRate(now, rateOfConn == null ? 0 : rateOfConn.applyAsLong(sock.connId()), out);
+      afterCall(sock);
+    }
   }
 
   /** The peer application stops or resumes reading on one connection. */

@@ -225,6 +225,17 @@ public final class PeerSock {
   boolean reading;
   /** The application closes when it reads EOF. */
   boolean closeOnEof;
+  /**
+   * Read rate of the application in bytes per second; 0 = it reads everything as soon as it
+   * arrives. A rate-limited reader reads at most {@link #READ_CHUNK} bytes per read() and then
+   * sleeps for as long as those bytes take at its rate.
+   */
+  long readRateBytesPerSec;
+  /** When a rate-limited reader reads next (it sleeps until then); NONE while it waits for data. */
+  long readAt = NONE;
+
+  /** Buffer size of the rate-limited reader's read() calls. */
+  static final int READ_CHUNK = 64 * 1024;
 
   // ---- timer heap bookkeeping (owned by PeerListener) ----
   /** Time of this socket's live entry in the listener's timer heap; NONE when it has none. */
@@ -498,7 +509,33 @@ public final class PeerSock {
     }
     ackSndCheck(now, out);
     // The reader wakes only when something was queued (sk_data_ready).
-    if (reading && rcvNxt != copiedSeq) recvmsg(now, out);
+    if (reading && rcvNxt != copiedSeq) appRead(now, out);
+  }
+
+  /** The application's turn to read after data arrived (sk_data_ready), at once or at its rate. */
+  private void appRead(long now, PeerOutput out) {
+    if (readRateBytesPerSec == 0) {
+      recvmsg(now, out);
+    } else if (readAt == NONE) {
+      readChunk(now, out);
+    }
+    // else the reader sleeps; its timer reads next
+  }
+
+  /** One read() of at most READ_CHUNK bytes by the rate-limited reader, then sleep for its duration. */
+  private void readChunk(long now, PeerOutput out) {
+    int before = copiedSeq;
+    recvmsg(now, out, READ_CHUNK);
+    long n = copiedSeq - before;
+    if (n > 0 && state != PeerState.CLOSED) readAt = now + Math.max(1, n * 1_000_000_000L / readRateBytesPerSec);
+  }
+
+  /** Sets the application's read rate (bytes/s; 0 = read at once); a reader with queued data starts at once. */
+  public void setReadRate(long now, long bytesPerSec, PeerOutput out) {
+    if (bytesPerSec < 0) throw new IllegalArgumentException("read rate must not be negative: " + bytesPerSec);
+    readRateBytesPerSec = bytesPerSec;
+    if (bytesPerSec == 0) readAt = NONE;
+    if (reading && state != PeerState.CLOSED && state != PeerState.SYN_RECV && rcvNxt != copiedSeq) appRead(now, out);
   }
 
   /**
@@ -998,7 +1035,29 @@ public final class PeerSock {
 
   /** tcp_recvmsg_locked(): read everything queued, then tcp_rcv_space_adjust and tcp_cleanup_rbuf. */
   void recvmsg(long now, PeerOutput out) {
+    recvmsg(now, out, Integer.MAX_VALUE);
+  }
+
+  /**
+   * tcp_recvmsg() with a buffer of 'max' bytes. A read that leaves data queued frees the queue's
+   * truesize in proportion to what it took (Linux frees whole skbs as they are consumed; the
+   * receive queue here keeps only its total) and does not see the FIN behind the data.
+   */
+  void recvmsg(long now, PeerOutput out, int max) {
     int queued = rcvNxt - copiedSeq;
+    boolean finPending = finReceived && !eofRead;
+    int data = queued - (finPending ? 1 : 0);
+    if (data > max) {
+      copiedSeq += max;
+      long freed = rcvQueueTruesize * max / data;
+      rmemAlloc -= freed;
+      rcvQueueTruesize -= freed;
+      bytesDelivered += max;
+      out.delivered(connId, max);
+      rcvSpaceAdjust(now);
+      cleanupRbuf(now, max, out);
+      return;
+    }
     boolean finQueued = finReceived && !eofRead;
     int copied = queued - (finQueued ? 1 : 0);
     copiedSeq = rcvNxt;
@@ -1066,7 +1125,7 @@ public final class PeerSock {
    */
   public void setReading(long now, boolean on, PeerOutput out) {
     reading = on;
-    if (on && state != PeerState.CLOSED && state != PeerState.SYN_RECV && rcvNxt != copiedSeq) recvmsg(now, out);
+    if (on && state != PeerState.CLOSED && state != PeerState.SYN_RECV && rcvNxt != copiedSeq) appRead(now, out);
   }
 
   /**
@@ -1418,6 +1477,7 @@ public final class PeerSock {
   /** Earliest pending timer of this socket in ns, or Long.MAX_VALUE. */
   long nextTimerAt() {
     long t = rtxAt;
+    if (readAt < t) t = readAt;
     if (compressedAckAt < t) t = compressedAckAt;
     if ((ackPending & ICSK_ACK_TIMER) != 0) {
       long d = delackTimeout * NS_PER_MS;
@@ -1439,6 +1499,11 @@ public final class PeerSock {
     }
     if ((ackPending & ICSK_ACK_TIMER) != 0 && delackTimeout <= jiffies(now)) delackTimer(now, out);
     if (rtxAt != NONE && rtxAt <= now) retransmitTimer(now, out);
+    if (readAt != NONE && readAt <= now && state != PeerState.CLOSED) {
+      // the rate-limited reader wakes: it reads again if data waits, else it waits for data
+      readAt = NONE;
+      if (reading && rcvNxt != copiedSeq) readChunk(now, out);
+    }
   }
 
   /** net/ipv4/tcp_timer.c::tcp_delack_timer_handler(). */
@@ -1605,6 +1670,7 @@ public final class PeerSock {
   public long rcvRttUs() { return rcvRttUs >> 3; }
   public int tsOffset() { return tsOffset; }
   public boolean reading() { return reading; }
+  public long readRateBytesPerSec() { return readRateBytesPerSec; }
   public int outOfOrderRanges() { return ofoCount; }
   /** In-order bytes received (tcpi_bytes_received). */
   public long bytesReceived() { return bytesReceived; }
