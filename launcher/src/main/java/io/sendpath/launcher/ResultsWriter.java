@@ -136,6 +136,7 @@ final class ResultsWriter {
     gen.writeNumberField("tsq_throttles", c.tsqThrottles());    // times tcp_small_queue_check set TSQ_THROTTLED
     gen.writeNumberField("tsq_throttled_us", c.tsqThrottledUs()); // time TSQ_THROTTLED was set by it
     gen.writeNumberField("sndbuf_waits", c.sndbufWaits());      // sleeps in sk_stream_wait_memory()
+    gen.writeNumberField("sndbuf_wait_us", c.sndbufWaitUs());   // time spent in those sleeps
     gen.writeNumberField("start_ns", c.startNs());
     gen.writeNumberField("finish_ns", c.finishNs());
     if (c.error() == null) gen.writeNullField("error");

@@ -5,7 +5,10 @@ package io.sendpath.actors.run;
  * (include/uapi/linux/tcp.h). Times in microseconds as tcp_info has them, unless named _ns.
  * busyUs, rwndLimitedUs and sndbufLimitedUs are the tcp_info chronographs (tcpi_busy_time,
  * tcpi_rwnd_limited, tcpi_sndbuf_limited); tsqThrottles / tsqThrottledUs count TSQ throttles and
- * their time; sndbufWaits counts the writer's sleeps in sk_stream_wait_memory().
+ * their time; sndbufWaits counts the writer's sleeps in sk_stream_wait_memory() and sndbufWaitUs
+ * their total time. Note that tcpi_sndbuf_limited only runs while the write queue is empty
+ * (net/ipv4/tcp_output.c::tcp_cwnd_validate()), so a writer held up by a slow reader shows
+ * rwnd_limited and sndbuf waits, not sndbuf_limited.
  */
 public record ConnStats(
     long id,
@@ -41,4 +44,5 @@ public record ConnStats(
     long busyUs,
     long rwndLimitedUs,
     long tsqThrottledUs,
-    long sndbufWaits) {}
+    long sndbufWaits,
+    long sndbufWaitUs) {}

@@ -319,7 +319,8 @@ public final class Simulation {
             (int) info.segsOut(), (int) info.totalRetrans(), info.lost(), info.unacked(), info.pacingRate(),
             info.sndbufLimitedUs(), info.notsentBytes(), (int) info.rtoCount(), (int) info.fastRetransCount(),
             s.startNs(i), s.finishNs(i), err, core.maxWmemAlloc(), core.maxWmemQueued(), info.tsqThrottles(),
-            info.busyUs(), info.rwndLimitedUs(), info.tsqThrottledUs(), conns[i].socket().sndbufWaits()));
+            info.busyUs(), info.rwndLimitedUs(), info.tsqThrottledUs(), conns[i].socket().sndbufWaits(),
+            conns[i].socket().sndbufWaitNs() / 1000));
         // Invariants (DESIGN §5): every accepted byte reached the peer once, in order, intact, or the application was told.
         String who = "connection " + i + " (" + f + ")";
         if (s.error(i) == 0 && got != s.bytesAccepted(i))
