@@ -208,6 +208,8 @@ public final class Host {
     into.put(prefix + "qdisc.requeues", st.requeues);
     into.put(prefix + "qdisc.backlog", st.backlog);
     into.put(prefix + "qdisc.qlen", (long) st.qlen);
+    into.put(prefix + "qdisc.max_backlog", st.maxBacklog);
+    into.put(prefix + "qdisc.max_qlen", (long) st.maxQlen);
     into.put(prefix + "dev.drv_stops", q.drvStops());
     into.put(prefix + "dev.bql_stops", q.bqlStops());
     NeighTable n = neighActor.core();

@@ -108,6 +108,7 @@ public final class NetdevQueue {
       return NetXmit.SUCCESS;
     }
     int rc = qdisc.enqueue(skb);
+    qdisc.stats().notePeak();
     qdiscRun(now);
     return rc;
   }
@@ -210,6 +211,7 @@ public final class NetdevQueue {
     st.requeues++;
     st.backlog += Qdisc.pktLen(skb);
     st.qlen++;
+    st.notePeak();
   }
 
   /** include/linux/netdevice.h::netdev_tx_sent_queue(): BQL accounting; stop the stack when over the limit. */

@@ -21,6 +21,16 @@ public final class QdiscStats {
   public long backlog;
   /** "backlog ... Np" / q->q.qlen: skbs held, requeued skbs included. Always >= 0. */
   public int qlen;
+  /** Highest backlog ever held, bytes (not a tc field: the peak of "backlog Nb" over the run). */
+  public long maxBacklog;
+  /** Highest qlen ever held, skbs. */
+  public int maxQlen;
+
+  /** Records the current backlog and qlen as peaks when they are. */
+  public void notePeak() {
+    if (backlog > maxBacklog) maxBacklog = backlog;
+    if (qlen > maxQlen) maxQlen = qlen;
+  }
 
   @Override
   public String toString() {

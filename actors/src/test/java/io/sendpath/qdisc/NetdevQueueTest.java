@@ -76,7 +76,11 @@ class NetdevQueueTest {
     assertThat(skbs.freed).isEqualTo(1);
     assertThat(dev.qdisc().stats().drops).isEqualTo(1);
     assertThat(dev.qdisc().qlen()).isEqualTo(3);
+    long held = dev.qdisc().stats().backlog;
     dev.txCompleted(5, 1, 1, QdiscTestSkbs.wire(100));
+    // the peaks stay where they were when the qdisc held the most
+    assertThat(dev.qdisc().stats().maxQlen).isEqualTo(3);
+    assertThat(dev.qdisc().stats().maxBacklog).isEqualTo(held).isGreaterThan(dev.qdisc().stats().backlog);
     assertThat(driver.seqs()).containsExactly(1, 2);
     assertThat(skbs.freed).isEqualTo(1);
   }
