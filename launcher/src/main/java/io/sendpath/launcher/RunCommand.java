@@ -187,6 +187,16 @@ final class RunCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "  bytes delivered         %s%n", Units.formatBytes(r.bytesDelivered()));
     out.printf(Locale.ROOT, "  frames                  %d%n", r.framesEmitted());
     out.printf(Locale.ROOT, "  retransmitted segments  %d%n", r.retransmittedSegments());
+    if (r.connectionStats() != null) {
+      // where senders waited: sk_stream_wait_memory sleeps, TSQ throttles, socket backlog drops
+      long waits = 0, throttles = 0;
+      for (var c : r.connectionStats()) {
+        waits += c.sndbufWaits();
+        throttles += c.tsqThrottles();
+      }
+      long backlogDrops = r.counters() == null ? 0 : r.counters().getOrDefault("TcpExtTCPBacklogDrop", 0L);
+      out.printf(Locale.ROOT, "  sndbuf waits            %d   TSQ throttles %d   backlog drops %d%n", waits, throttles, backlogDrops);
+    }
     out.printf(Locale.ROOT, "  simulated               %.6f s%n", r.simulatedSeconds());
     out.printf(Locale.ROOT, "  wall                    %.3f s%n", r.wallSeconds());
     if (r.wallSeconds() > 0) {
