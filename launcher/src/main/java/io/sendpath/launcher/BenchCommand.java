@@ -91,8 +91,16 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--idle", paramLabel = "N,N,...", description = "Measure the heap per established idle connection at these sizes.")
   String idle;
 
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A scenario key for every sendpath run (repeatable), e.g. --set threads=2.")
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A scenario key for every sendpath run (repeatable), e.g. --set start-jitter=10ms.")
   List<String> sets = new ArrayList<>();
+
+  @Option(names = "--threads", paramLabel = "T,T,...",
+      description = "Run every size with each of these worker-thread counts (scenario key 'threads') and report the speed-up.")
+  String threads;
+
+  @Option(names = "--jfr", description = "Record each sendpath run with JDK Flight Recorder (DIR/sendpath-N-T-R/run.jfr) and report "
+      + "where the worker threads spend their time.")
+  boolean jfr;
 
   @Option(names = "--java-opts", paramLabel = "OPTS", defaultValue = DEFAULT_JAVA_OPTS,
       description = "JVM options of the child runs (default: ./sendpath's, ${DEFAULT-VALUE}).")
@@ -128,7 +136,12 @@ final class BenchCommand implements Callable<Integer> {
 
   /** Options as validated values. */
   record Plan(List<Integer> sizes, long bytes, int repeat, Path ns3, List<Integer> ns3Sizes, int ns3WallLimit,
-      List<Integer> idle, List<String> sets) {}
+      List<Integer> idle, List<String> sets, List<Integer> threads) {}
+
+  /** JVM option that records a child run; {@link ChildProcesses} puts the run's folder in place of {dir}. */
+  static final String JFR_OPTION = "-XX:StartFlightRecording=filename={dir}/run.jfr,settings=profile";
+  /** Methods listed in a profile. */
+  static final int PROFILE_METHODS = 25;
 
   /** Checks every option; one-line message in BadOption when one is wrong. */
   Plan plan() throws BadOption {
@@ -156,14 +169,19 @@ final class BenchCommand implements Callable<Integer> {
         binary = DEFAULT_NS3;
       }
     }
+    List<Integer> threadCounts = threads == null ? List.of() : ints("--threads", threads);
     List<Scenario.Setting> settings = new ArrayList<>();
     try {
-      for (String s : sets) settings.add(Scenario.parseSet(s));
+      for (String s : sets) {
+        if (!threadCounts.isEmpty() && s.trim().startsWith("threads=")) throw new BadOption("--threads and --set threads=... both name thread counts: use one");
+        settings.add(Scenario.parseSet(s));
+      }
       Scenario.load(null, settings);
     } catch (ScenarioException e) {
       throw new BadOption(e.getMessage());
     }
-    return new Plan(runSizes, perConnection, runs, binary, binary == null ? List.of() : flows, wallLimit, idleSizes, List.copyOf(sets));
+    return new Plan(runSizes, perConnection, runs, binary, binary == null ? List.of() : flows, wallLimit, idleSizes, List.copyOf(sets),
+        threadCounts);
   }
 
   static final class BadOption extends Exception {
@@ -218,31 +236,50 @@ final class BenchCommand implements Callable<Integer> {
       stderr.println("sendpath: bench: no ns-3 at " + DEFAULT_NS3 + " (build it: ../shared/bench/ns3/build.sh /tmp/ns3-bench); sendpath only");
     }
 
-    Children children = childrenFor.apply(javaOpts);
+    Children children = childrenFor.apply(jfr ? javaOpts + " " + JFR_OPTION : javaOpts);
     List<String> failures = new ArrayList<>();
-    List<SendpathMedian> medians = new ArrayList<>();
-    List<List<SendpathRun>> allRuns = new ArrayList<>();
+    // one list of medians (and of runs) per thread count; a single entry (null) without --threads
+    List<Integer> threadCounts = plan.threads().isEmpty() ? java.util.Collections.singletonList(null) : plan.threads();
+    Map<Integer, List<SendpathMedian>> mediansByThreads = new LinkedHashMap<>();
+    Map<Integer, List<List<SendpathRun>>> runsByThreads = new LinkedHashMap<>();
+    StringBuilder profiles = new StringBuilder();
     List<Ns3Run> ns3Runs = new ArrayList<>();
     List<IdleRun> idleRuns = new ArrayList<>();
     try {
-      for (int n : plan.sizes()) {
-        List<SendpathRun> runs = new ArrayList<>();
-        for (int r = 1; r <= plan.repeat(); r++) {
-          Path runDir = dir.resolve("sendpath-" + n + "-" + r);
-          try {
-            SendpathRun run = children.sendpath(n, plan.bytes(), plan.sets(), runDir);
-            runs.add(run);
-            stderr.printf(Locale.ROOT, "bench: sendpath N=%d run %d/%d: wall %.3f s, simulated %.3f s, %,d frames, peak RSS %s MiB, load %.2f%n",
-                n, r, plan.repeat(), run.wallSeconds(), run.simulatedSeconds(), run.frames(), BenchReport.mib(run.peakRssKiB()), run.loadAvg());
-          } catch (IOException e) {
-            failures.add("sendpath N=" + n + " run " + r + ": " + e.getMessage());
-            stderr.println("sendpath: bench: sendpath N=" + n + " run " + r + " failed: " + e.getMessage());
+      for (Integer t : threadCounts) {
+        List<SendpathMedian> medians = new ArrayList<>();
+        List<List<SendpathRun>> allRuns = new ArrayList<>();
+        mediansByThreads.put(t, medians);
+        runsByThreads.put(t, allRuns);
+        List<String> runSets = new ArrayList<>(plan.sets());
+        if (t != null) runSets.add("threads=" + t);
+        String label = t == null ? "" : " threads=" + t;
+        for (int n : plan.sizes()) {
+          List<SendpathRun> runs = new ArrayList<>();
+          for (int r = 1; r <= plan.repeat(); r++) {
+            Path runDir = dir.resolve("sendpath-" + n + (t == null ? "" : "-t" + t) + "-" + r);
+            try {
+              SendpathRun run = children.sendpath(n, plan.bytes(), runSets, runDir);
+              runs.add(run);
+              stderr.printf(Locale.ROOT, "bench: sendpath N=%d%s run %d/%d: wall %.3f s, simulated %.3f s, %,d frames, peak RSS %s MiB, load %.2f%n",
+                  n, label, r, plan.repeat(), run.wallSeconds(), run.simulatedSeconds(), run.frames(), BenchReport.mib(run.peakRssKiB()), run.loadAvg());
+              Path recording = runDir.resolve("run.jfr");
+              if (jfr && r == 1 && Files.isRegularFile(recording)) {
+                String md = BenchProfile.markdown(String.format(Locale.ROOT, "Profile: N = %,d%s, run 1", n, label),
+                    BenchProfile.read(recording, PROFILE_METHODS));
+                Files.writeString(runDir.resolve("profile.md"), md, StandardCharsets.UTF_8);
+                profiles.append(md);
+              }
+            } catch (IOException e) {
+              failures.add("sendpath N=" + n + label + " run " + r + ": " + e.getMessage());
+              stderr.println("sendpath: bench: sendpath N=" + n + label + " run " + r + " failed: " + e.getMessage());
+            }
+            stderr.flush();
           }
-          stderr.flush();
-        }
-        if (!runs.isEmpty()) {
-          medians.add(BenchReport.medianOf(runs));
-          allRuns.add(runs);
+          if (!runs.isEmpty()) {
+            medians.add(BenchReport.medianOf(runs));
+            allRuns.add(runs);
+          }
         }
       }
       for (int n : plan.ns3Sizes()) {
@@ -284,10 +321,10 @@ final class BenchCommand implements Callable<Integer> {
       failures.add("interrupted");
     }
 
-    String md = markdown(plan, medians, ns3Runs, idleRuns, failures);
+    String md = markdown(plan, mediansByThreads, ns3Runs, idleRuns, failures) + profiles;
     try {
       Files.writeString(dir.resolve(REPORT_MD), md, StandardCharsets.UTF_8);
-      writeJson(dir.resolve(REPORT_JSON), plan, allRuns, ns3Runs, idleRuns, failures);
+      writeJson(dir.resolve(REPORT_JSON), plan, runsByThreads, ns3Runs, idleRuns, failures);
     } catch (IOException e) {
       stderr.println("sendpath: cannot write the report to '" + dir + "': " + e);
       stderr.flush();
@@ -300,15 +337,22 @@ final class BenchCommand implements Callable<Integer> {
     return failures.isEmpty() ? RunCommand.EXIT_OK : RunCommand.EXIT_FAILED;
   }
 
-  static String markdown(Plan plan, List<SendpathMedian> medians, List<Ns3Run> ns3Runs, List<IdleRun> idleRuns, List<String> failures) {
+  static String markdown(Plan plan, Map<Integer, List<SendpathMedian>> mediansByThreads, List<Ns3Run> ns3Runs, List<IdleRun> idleRuns,
+      List<String> failures) {
     StringBuilder b = new StringBuilder();
     b.append("## sendpath bench\n\n");
     b.append("Machine: ").append(Machine.describe()).append("\n\n");
-    if (!medians.isEmpty() || !ns3Runs.isEmpty()) {
+    boolean anyRun = false;
+    for (List<SendpathMedian> m : mediansByThreads.values()) anyRun |= !m.isEmpty();
+    if (anyRun || !ns3Runs.isEmpty()) {
       b.append(String.format(Locale.ROOT, "Many-flow scenario, %s per connection; sendpath: %d run(s) per size, medians%s; "
           + "ns-3: --wallLimit=%d.%n%n", Units.formatBytes(plan.bytes()), plan.repeat(),
           plan.sets().isEmpty() ? "" : ", with --set " + String.join(" --set ", plan.sets()), plan.ns3WallLimit()));
-      b.append(BenchReport.scaleTable(medians, ns3Runs)).append('\n');
+      for (Map.Entry<Integer, List<SendpathMedian>> e : mediansByThreads.entrySet()) {
+        if (e.getKey() != null) b.append("sendpath with threads = ").append(e.getKey()).append(":\n\n");
+        b.append(BenchReport.scaleTable(e.getValue(), ns3Runs)).append('\n');
+      }
+      if (mediansByThreads.size() > 1) b.append(BenchReport.threadsTable(mediansByThreads)).append('\n');
       b.append("Wall time: sendpath's wallSeconds (building the actors, the run, statistics; JVM start excluded) and ns-3's "
           + "runWall_s (Simulator::Run). Frames: every frame on the wire, both directions. Peak RSS: each child's VmHWM. "
           + "RSS / conn: peak RSS / N, the whole process included.\n\n");
@@ -326,8 +370,8 @@ final class BenchCommand implements Callable<Integer> {
     return b.toString();
   }
 
-  private static void writeJson(Path file, Plan plan, List<List<SendpathRun>> sendpath, List<Ns3Run> ns3, List<IdleRun> idle,
-      List<String> failures) throws IOException {
+  private static void writeJson(Path file, Plan plan, Map<Integer, List<List<SendpathRun>>> sendpathByThreads, List<Ns3Run> ns3,
+      List<IdleRun> idle, List<String> failures) throws IOException {
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("machine", Machine.describe());
     root.put("bytesPerConnection", plan.bytes());
@@ -335,13 +379,16 @@ final class BenchCommand implements Callable<Integer> {
     root.put("sets", plan.sets());
     root.put("ns3WallLimitSeconds", plan.ns3WallLimit());
     List<Object> sizes = new ArrayList<>();
-    for (List<SendpathRun> runs : sendpath) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      SendpathMedian med = BenchReport.medianOf(runs);
-      m.put("connections", med.connections());
-      m.put("median", med);
-      m.put("runs", runs);
-      sizes.add(m);
+    for (Map.Entry<Integer, List<List<SendpathRun>>> e : sendpathByThreads.entrySet()) {
+      for (List<SendpathRun> runs : e.getValue()) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        SendpathMedian med = BenchReport.medianOf(runs);
+        m.put("connections", med.connections());
+        if (e.getKey() != null) m.put("threads", e.getKey());
+        m.put("median", med);
+        m.put("runs", runs);
+        sizes.add(m);
+      }
     }
     root.put("sendpath", sizes);
     root.put("ns3", ns3);
@@ -407,6 +454,7 @@ final class BenchCommand implements Callable<Integer> {
     public SendpathRun sendpath(int n, long bytes, List<String> sets, Path dir) throws IOException, InterruptedException {
       Files.createDirectories(dir);
       List<String> cmd = javaCommand(Main.class.getName());
+      cmd.replaceAll(w -> w.startsWith("-XX:StartFlightRecording") ? w.replace("{dir}", dir.toAbsolutePath().toString()) : w);
       cmd.addAll(List.of("run", "--no-progress", "--out", dir.toString()));
       for (String s : sets) cmd.addAll(List.of("--set", s));
       cmd.addAll(List.of("--set", "connections=" + n, "--set", "bytes-per-connection=" + bytes));

@@ -192,6 +192,38 @@ final class BenchReport {
    * run, and the ratios: ns-3 wall / sendpath wall (a lower bound, "≥", when ns-3 stopped at its wall
    * limit before every flow completed) and sendpath frames per wall second / ns-3's.
    */
+  /**
+   * Median wall time of each size at each thread count, and the speed-up from the first count to
+   * each other one (wall at the first / wall at that count).
+   */
+  static String threadsTable(Map<Integer, List<SendpathMedian>> byThreads) {
+    List<Integer> counts = new ArrayList<>(byThreads.keySet());
+    StringBuilder b = new StringBuilder("| N |");
+    for (Integer t : counts) b.append(" wall s, ").append(t).append(t == 1 ? " thread |" : " threads |");
+    for (int i = 1; i < counts.size(); i++) b.append(" speed-up ").append(counts.get(0)).append(" → ").append(counts.get(i)).append(" |");
+    b.append("\n|---:|");
+    for (int i = 0; i < 2 * counts.size() - 1; i++) b.append("---:|");
+    b.append('\n');
+    List<Integer> sizes = new ArrayList<>();
+    for (List<SendpathMedian> ms : byThreads.values()) for (SendpathMedian m : ms) if (!sizes.contains(m.connections())) sizes.add(m.connections());
+    sizes.sort(null);
+    for (int n : sizes) {
+      b.append(String.format(Locale.ROOT, "| %,d |", n));
+      double[] wall = new double[counts.size()];
+      for (int i = 0; i < counts.size(); i++) {
+        wall[i] = Double.NaN;
+        for (SendpathMedian m : byThreads.get(counts.get(i))) if (m.connections() == n) wall[i] = m.wallSeconds();
+        b.append(' ').append(Double.isNaN(wall[i]) ? "—" : f3(wall[i])).append(" |");
+      }
+      for (int i = 1; i < counts.size(); i++) {
+        boolean known = !Double.isNaN(wall[0]) && !Double.isNaN(wall[i]) && wall[i] > 0;
+        b.append(' ').append(known ? String.format(Locale.ROOT, "%.2f×", wall[0] / wall[i]) : "—").append(" |");
+      }
+      b.append('\n');
+    }
+    return b.toString();
+  }
+
   static String scaleTable(List<SendpathMedian> sendpath, List<Ns3Run> ns3) {
     StringBuilder b = new StringBuilder();
     b.append("| N | sendpath wall s (runs) | simulated s | frames | frames / wall s | peak RSS MiB | RSS / conn | ")

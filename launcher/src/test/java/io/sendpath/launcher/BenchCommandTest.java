@@ -139,6 +139,35 @@ class BenchCommandTest {
   }
 
   @Test
+  void threadsList_eachSizeAtEachCount_speedUpTable() throws IOException {
+    Path dir = tmp.resolve("threads");
+    Outcome o = sendpath("bench", "--no-ns3", "--sizes", "1000,10000", "--threads", "1,2", "--jfr", "--out", dir.toString());
+    assertThat(o.status()).as(o.err()).isZero();
+    assertThat(fake.asked).containsExactly(
+        "sendpath 1000 1048576 [threads=1]", "sendpath 10000 1048576 [threads=1]",
+        "sendpath 1000 1048576 [threads=2]", "sendpath 10000 1048576 [threads=2]");
+    assertThat(fake.javaOpts).endsWith(" " + BenchCommand.JFR_OPTION);
+    String md = Files.readString(dir.resolve("bench.md"));
+    // walls 5.07 and 5.32 at one thread, 5.23 and 50 at two
+    assertThat(md).contains("sendpath with threads = 2:")
+        .contains("| N | wall s, 1 thread | wall s, 2 threads | speed-up 1 → 2 |")
+        .contains("| 1,000 | 5.070 | 5.230 | 0.97× |")
+        .contains("| 10,000 | 5.320 | 50.000 | 0.11× |");
+    JsonNode json = new ObjectMapper().readTree(dir.resolve("bench.json").toFile());
+    assertThat(json.path("sendpath")).hasSize(4);
+    assertThat(json.path("sendpath").get(2).path("threads").asInt()).isEqualTo(2);
+    assertThat(o.err()).contains("bench: sendpath N=1000 threads=2 run 1/1");
+  }
+
+  @Test
+  void threadsAndSetThreads_rejected() {
+    Outcome o = sendpath("bench", "--no-ns3", "--sizes", "10", "--threads", "1,2", "--set", "threads=4", "--out", tmp.resolve("x").toString());
+    assertThat(o.status()).isEqualTo(2);
+    assertThat(o.err().strip()).isEqualTo("sendpath: --threads and --set threads=... both name thread counts: use one");
+    assertThat(fake.asked).isEmpty();
+  }
+
+  @Test
   void idleAlone_baselineFirst_perConnectionHeap() throws IOException {
     Path dir = tmp.resolve("idle");
     Outcome o = sendpath("bench", "--idle", "10000,100000", "--out", dir.toString());
