@@ -36,6 +36,19 @@ public class ClockBench {
   @Param({"1000", "100000", "1000000"})
   int pending;
 
+  /**
+   * near: every pending event is within 10 ms and takes part (timers of active connections);
+   * far: the pending events wait 1 to 121 s ahead (a million connections starting over two
+   * minutes, idle connections' keepalive or RTO timers) while 10,000 near events cycle.
+   */
+  @Param({"near", "far"})
+  String layout;
+
+  /** Events that cycle in the far layout. */
+  static final int ACTIVE_IN_FAR_LAYOUT = 10_000;
+  /** Far events are spread over [FAR_FROM_NS, FAR_FROM_NS + FAR_SPAN_NS). */
+  static final long FAR_FROM_NS = 1_000_000_000L, FAR_SPAN_NS = 120_000_000_000L;
+
   /** Delays cycle through this many seeded values (a power of two, indexed by a mask). */
   static final int DELAYS = 4096;
   /** Delays are uniform in [1 us, 10 ms): serialization times up to delayed-ACK and RTO scale. */
@@ -56,7 +69,10 @@ public class ClockBench {
     for (int i = 0; i < DELAYS; i++) delays[i] = rnd.nextLong(MIN_DELAY_NS, MAX_DELAY_NS);
     clock = new VirtualClock();
     recipient = new CountingRef();
-    for (int i = 0; i < pending; i++) clock.schedule(rnd.nextLong(MIN_DELAY_NS, MAX_DELAY_NS), recipient, TICK);
+    boolean far = "far".equals(layout);
+    int active = far ? ACTIVE_IN_FAR_LAYOUT : pending;
+    for (int i = 0; i < active; i++) clock.schedule(rnd.nextLong(MIN_DELAY_NS, MAX_DELAY_NS), recipient, TICK);
+    if (far) for (int i = 0; i < pending; i++) clock.schedule(FAR_FROM_NS + rnd.nextLong(FAR_SPAN_NS), recipient, TICK);
     clock.start(); // releases the first instant into the recipient
     if (recipient.unhandled == 0) throw new IllegalStateException("the clock released nothing at start");
   }
