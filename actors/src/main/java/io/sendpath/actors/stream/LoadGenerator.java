@@ -124,13 +124,23 @@ public final class LoadGenerator extends SimActor<SockEvent> {
       Throwable cause = msg.failure() instanceof CompletionException c && c.getCause() != null ? c.getCause() : msg.failure();
       errno[id] = cause instanceof TcpSocketException t ? t.errno() : -1;
       finish(id);
-    } else if (clock.now() < work.holdUntilNs()) {
-      clock.schedule(work.holdUntilNs(), getContext().getSelf(), new HoldExpired(id));
+    } else if (clock.now() < holdEndOf(id)) {
+      clock.schedule(holdEndOf(id), getContext().getSelf(), new HoldExpired(id));
     } else {
       if (work.holdUntilNs() > 0) clock.tell(conns[id], new TcpProt.Close());
       finish(id);
     }
     return this;
+  }
+
+  /**
+   * When connection 'id' closes after a hold: hold-until plus its own start time, so the closes are
+   * spread as the starts were (a million clients do not close in one nanosecond, which would
+   * drop most FINs at the qdisc and leave orphaned sockets to give up). Every connection stays
+   * open at least until hold-until.
+   */
+  private long holdEndOf(int id) {
+    return work.holdUntilNs() + Math.max(0, startNs[id]);
   }
 
   private Behavior<SockEvent> onHoldExpired(HoldExpired msg) {
