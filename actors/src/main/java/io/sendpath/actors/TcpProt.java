@@ -18,7 +18,7 @@ public interface TcpProt {
   record Connect() implements Command {}
 
   /**
-   * Names the socket's owner (the application: a TcpSink stage, a SocketActor, a test probe): it
+   * Names the socket's owner (the application: a TcpSink stage, the LoadGenerator, a test probe): it
    * receives every {@link SockEvent} from now on. Sent before Connect by an owner that is not the
    * one the connection was created with.
    */
