@@ -162,6 +162,10 @@ public final class TcpConnectionActor extends SimActor<TcpProt.Command> implemen
     }
   }
 
+  /** First sk_err reported to the owner and when (read once the clock has stopped). */
+  private int firstErrno;
+  private long firstErrorNs;
+
   public int backlogHighWater() {
     return backlogHighWater;
   }
@@ -186,7 +190,21 @@ public final class TcpConnectionActor extends SimActor<TcpProt.Command> implemen
 
   @Override
   public void error(int errno) {
+    if (firstErrno == 0) {
+      firstErrno = errno;
+      firstErrorNs = clock.now();
+    }
     clock.tell(owner, new SockError(errno));
+  }
+
+  /** The first sk_err this socket reported to its owner (0: none), for end-of-run statistics. */
+  public int firstErrno() {
+    return firstErrno;
+  }
+
+  /** Virtual time of {@link #firstErrno()}; meaningless while it is 0. */
+  public long firstErrorNs() {
+    return firstErrorNs;
   }
 
   @Override

@@ -122,6 +122,13 @@ public record RunConfig(
         copyRateBytesPerSec, txCompletionDelayNs, readers);
   }
 
+  /** This configuration with another hold-until (0: no hold). */
+  public RunConfig withHoldUntilNs(long ns) {
+    return new RunConfig(connections, bytesPerConnection, writeSize, linkRateBps, linkDelayNs, mtu, startJitterNs,
+        seed, txRingSize, tso, txCsumOffload, workerThreads, maxSimulatedNs, sysctls, faults, ns,
+        copyRateBytesPerSec, txCompletionDelayNs, peerReaders);
+  }
+
   /** This configuration with a slow TX completion on the sender's NIC (nic.tx-completion-delay). */
   public RunConfig withTxCompletionDelayNs(long ns) {
     return new RunConfig(connections, bytesPerConnection, writeSize, linkRateBps, linkDelayNs, mtu, startJitterNs,

@@ -312,7 +312,13 @@ public final class Simulation {
         delivered += got;
         retrans += info.totalRetrans();
         core.counters().addTo(tcpSum);
-        String err = s.error(i) == 0 ? null : errnoName(s.error(i));
+        // the application's error; during a hold the socket is back with the LoadGenerator, which
+        // cannot tell which connection a SockError came from, so an error the socket reported
+        // before the application closed it is taken from the connection
+        int appErr = s.error(i);
+        if (appErr == 0 && conns[i].firstErrno() != 0 && (s.finishNs(i) < 0 || conns[i].firstErrorNs() <= s.finishNs(i)))
+          appErr = conns[i].firstErrno();
+        String err = appErr == 0 ? null : errnoName(appErr);
         stats.add(new ConnStats(i, FlowKey.ip(f.saddr()) + ":" + f.sport(), FlowKey.ip(f.daddr()) + ":" + f.dport(),
             core.state().name(), info.cwnd(), info.ssthresh(), info.srttUs(), info.rttvarUs(), info.rtoUs(),
             info.minRttUs(), info.sndMss(), info.bytesSent(), info.bytesAcked(), info.bytesRetrans(), got,
@@ -323,11 +329,11 @@ public final class Simulation {
             conns[i].socket().sndbufWaitNs() / 1000));
         // Invariants (DESIGN §5): every accepted byte reached the peer once, in order, intact, or the application was told.
         String who = "connection " + i + " (" + f + ")";
-        if (s.error(i) == 0 && got != s.bytesAccepted(i))
+        if (appErr == 0 && got != s.bytesAccepted(i))
           violations.add(who + ": socket accepted " + s.bytesAccepted(i) + " bytes but the peer received " + got + " in order");
-        if (s.error(i) != 0 && got > s.bytesAccepted(i))
+        if (appErr != 0 && got > s.bytesAccepted(i))
           violations.add(who + ": the peer received " + got + " bytes in order, more than the " + s.bytesAccepted(i) + " the socket accepted");
-        if (s.error(i) != 0)
+        if (appErr != 0)
           faults.log().event(s.finishNs(i), -1, "connection " + i + ": the application is told " + err + " after "
               + got + " of " + s.bytesAccepted(i) + " accepted bytes reached the peer (state " + core.state() + ")");
         if (monitor.firstPayloadErrorOf(i) >= 0)

@@ -14,6 +14,19 @@ import org.junit.jupiter.api.Test;
 class HostFaultScenarioTest {
 
   @Test
+  void holding_peerReset_theApplicationIsToldEconnreset_theOthersNothing() {
+    // everything is written and acknowledged well before 1 s; the reset comes during the hold
+    FaultPlan p = plan(Fault.of(FaultKind.PEER_RESET).at(1_000 * MS).connections(1));
+    RunResult r = run(small(3, 64 << 10, 1).withHoldUntilNs(2 * S), p);
+    assertThat(r.invariantViolations()).isEmpty();
+    assertThat(conn(r, 1).bytesReceivedByPeer()).isEqualTo(64 << 10);
+    assertThat(conn(r, 1).error()).isEqualTo("ECONNRESET");
+    assertThat(conn(r, 1).state()).isEqualTo("TCP_CLOSE");
+    assertThat(conn(r, 0).error()).isNull();
+    assertThat(conn(r, 2).error()).isNull();
+  }
+
+  @Test
   void established_peerReset_writerGetsEconnreset_andNothingIsLost() {
     FaultPlan p = plan(Fault.of(FaultKind.PEER_RESET).at(30 * MS).connections(1));
     RunResult r = run(small(3, 4L << 20, 1), p);
