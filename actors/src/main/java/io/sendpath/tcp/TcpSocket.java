@@ -46,8 +46,6 @@ public final class TcpSocket implements TcpOutput {
 
   /** Default user copy speed (copy_from_iter into the skb pages): 10 GB/s. */
   public static final long DEFAULT_COPY_BYTES_PER_SEC = 10_000_000_000L;
-  /** EAGAIN (include/uapi/asm-generic/errno-base.h). */
-  public static final int EAGAIN = 11;
   /** TCP_TSQ_DEFERRED, TCP_WRITE_TIMER_DEFERRED, TCP_DELACK_TIMER_DEFERRED (sk_tsq_flags). */
   static final int TSQ_DEFERRED = 1, WRITE_TIMER_DEFERRED = 2, DELACK_TIMER_DEFERRED = 4;
 
@@ -188,7 +186,7 @@ public final class TcpSocket implements TcpOutput {
       // sk_stream_wait_connect()
       if (skErr != 0) { resultErrno = sockError(); return false; }
       if (st != TcpState.TCP_SYN_SENT && st != TcpState.TCP_SYN_RECV) { resultErrno = Errno.EPIPE; return false; }
-      if (timeoLeft == 0) { resultErrno = EAGAIN; return false; }
+      if (timeoLeft == 0) { resultErrno = Errno.EAGAIN; return false; }
       waitingConnect = true;
       release(AFTER_SLEEP);
       return false;
@@ -249,7 +247,7 @@ public final class TcpSocket implements TcpOutput {
       return;
     }
     if (timeoLeft == 0) {
-      resultErrno = EAGAIN;
+      resultErrno = Errno.EAGAIN;
       endWrite(now);
       return;
     }
@@ -332,7 +330,7 @@ public final class TcpSocket implements TcpOutput {
       return;
     }
     if (timeoLeft == 0) {
-      resultErrno = EAGAIN;
+      resultErrno = Errno.EAGAIN;
       endWrite(now);
       return;
     }

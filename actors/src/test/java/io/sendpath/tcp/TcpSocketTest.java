@@ -177,7 +177,7 @@ class TcpSocketTest {
       long t1 = h.now;
       h.write(100_000, 0, 20_000_000L);
       h.runUntilResults(2, t1 + 30_000_000L);
-      assertThat(h.results.get(1)).containsExactly(t1 + 20_000_000L, 0, TcpSocket.EAGAIN);
+      assertThat(h.results.get(1)).containsExactly(t1 + 20_000_000L, 0, io.sendpath.tcp.Errno.EAGAIN);
     }
 
     @Test
@@ -188,7 +188,7 @@ class TcpSocketTest {
       assertThat(h.results.get(0)[1]).isBetween(1L, 99_999L);
       h.write(100_000, MsgFlags.MSG_DONTWAIT, 0);
       assertThat(h.results).hasSize(2);
-      assertThat(h.results.get(1)).containsExactly(h.now, 0, TcpSocket.EAGAIN);
+      assertThat(h.results.get(1)).containsExactly(h.now, 0, io.sendpath.tcp.Errno.EAGAIN);
       assertThat(h.socket.sndbufWaits()).as("MSG_DONTWAIT never sleeps").isZero();
     }
 

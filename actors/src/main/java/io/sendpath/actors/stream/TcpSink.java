@@ -1,5 +1,6 @@
 package io.sendpath.actors.stream;
 
+import io.sendpath.tcp.Errno;
 import io.sendpath.actors.TcpProt;
 import io.sendpath.actors.TcpProt.Acked;
 import io.sendpath.actors.TcpProt.SendResult;
@@ -290,15 +291,15 @@ public final class TcpSink {
           else pullNext();
           return;
         }
-        boolean timedOut = r.errno() == TcpSocketException.EAGAIN || (r.errno() == 0 && settings.sndtimeoNs() > 0
+        boolean timedOut = r.errno() == Errno.EAGAIN || (r.errno() == 0 && settings.sndtimeoNs() > 0
             && (settings.msgFlags() & MsgFlags.MSG_DONTWAIT) == 0);
-        if (r.errno() != 0 && r.errno() != TcpSocketException.EAGAIN) {
+        if (r.errno() != 0 && r.errno() != Errno.EAGAIN) {
           fail(r.errno());
         } else if ((settings.msgFlags() & MsgFlags.MSG_DONTWAIT) != 0) {
           waitingForSpace = true; // a non-blocking writer polls for POLLOUT
         } else if (timedOut) {
           if (settings.onSndtimeo() == TcpSinkSettings.OnSndtimeo.RESEND) sendRest();
-          else fail(TcpSocketException.EAGAIN);
+          else fail(Errno.EAGAIN);
         } else {
           // a blocking write without SO_SNDTIMEO came back short: an error is pending on the
           // socket (SockError follows), or space will be signalled; write the rest then

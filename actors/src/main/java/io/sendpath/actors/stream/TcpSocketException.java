@@ -11,8 +11,6 @@ import java.io.IOException;
 public final class TcpSocketException extends IOException {
   private static final long serialVersionUID = 1L;
 
-  /** include/uapi/asm-generic/errno-base.h EAGAIN: a write that copied nothing in time (MSG_DONTWAIT, SO_SNDTIMEO). */
-  public static final int EAGAIN = 11;
 
   private final int errno;
   private final long bytesWritten;
@@ -40,15 +38,6 @@ public final class TcpSocketException extends IOException {
 
   /** The symbolic name of an errno value the TCP model reports; "errno N" for any other. */
   public static String errnoName(int errno) {
-    return switch (errno) {
-      case Errno.EPIPE -> "EPIPE";
-      case Errno.ECONNRESET -> "ECONNRESET";
-      case Errno.ETIMEDOUT -> "ETIMEDOUT";
-      case Errno.ECONNREFUSED -> "ECONNREFUSED";
-      case Errno.ENETUNREACH -> "ENETUNREACH";
-      case Errno.EHOSTUNREACH -> "EHOSTUNREACH";
-      case EAGAIN -> "EAGAIN";
-      default -> "errno " + errno;
-    };
+    return Errno.name(errno);
   }
 }
