@@ -54,8 +54,17 @@ public final class Host {
   /** Actors per host that count down the world's ready latch once their setup has run. */
   public static final int ACTORS_REPORTING = 3;
 
-  /** The link both NICs sit on, and the NICs' settings. */
-  public record Link(long rateBps, long delayNs, int mtu, int txRing, boolean tso, boolean txCsumOffload) {}
+  /**
+   * The link both NICs sit on, and the NICs' settings. gro: the receiving NICs coalesce (one NAPI
+   * poll per burst, delivered when its last frame has arrived) and the peer merges segments
+   * (ethtool -K gro on, Linux's default); off delivers and processes frame by frame.
+   */
+  public record Link(long rateBps, long delayNs, int mtu, int txRing, boolean tso, boolean txCsumOffload, boolean gro) {
+    /** A link with GRO on. */
+    public Link(long rateBps, long delayNs, int mtu, int txRing, boolean tso, boolean txCsumOffload) {
+      this(rateBps, delayNs, mtu, txRing, tso, txCsumOffload, true);
+    }
+  }
 
   private final String name;
   private final int addr;
@@ -100,7 +109,7 @@ public final class Host {
     Host h = lower(ctx, clock, name, addr, mac, sysctls, link, seed, ready, faults);
     PeerConfig pcfg = PeerConfig.builder().sysctls(sysctls).mtu(link.mtu()).seed(seed).build();
     h.top = ctx.spawn(PeerActor.create(clock, h.fib, sysctls, seed, h.neigh, monitor, connOf,
-        out -> new PeerListener(addr, -1, 4096, flow -> expected.apply(flow, seed), pcfg, out), onPeer), name + "-tcp");
+        out -> new PeerListener(addr, -1, 4096, flow -> expected.apply(flow, seed), pcfg, out), onPeer, link.gro()), name + "-tcp");
     return h;
   }
 
@@ -113,7 +122,8 @@ public final class Host {
     NicConfig nicCfg = new NicConfig(mac, link.rateBps(), link.txRing(), link.tso(), link.txCsumOffload(), false, link.mtu(), 0);
     @SuppressWarnings("unchecked")
     ActorRef<AfOps.Command>[] up = new ActorRef[1];
-    h.nic = ctx.spawn(NicActor.create(clock, nicCfg, frame -> clock.tell(up[0], new AfOps.IpRcv(frame))), name + "-nic");
+    // One message up per NAPI poll (netif_receive_skb_list → ip_list_rcv).
+    h.nic = ctx.spawn(NicActor.createBatched(clock, nicCfg, frames -> clock.tell(up[0], new AfOps.IpListRcv(frames))), name + "-nic");
     // A test double for a broken driver sits between the device queue and the NIC (tests only).
     ActorRef<NetDeviceOps.Command> driver = h.nic;
     @SuppressWarnings("unchecked")
@@ -166,10 +176,13 @@ public final class Host {
     // Wire faults wrap the far end of each direction (a is the sender, b the peer).
     ActorRef<NetDeviceOps.Command> toB = wireEnd(ctx, clock, b, faults, Fault.Direction.TO_PEER, a.name + "-to-" + b.name);
     ActorRef<NetDeviceOps.Command> toA = wireEnd(ctx, clock, a, faults, Fault.Direction.TO_SENDER, b.name + "-to-" + a.name);
+    // With GRO a burst reaches the far host as one NAPI poll when its last frame is in; without,
+    // frame by frame at each one's arrival.
+    WireActor.Delivery delivery = link.gro() ? WireActor.Delivery.NAPI_BURST : WireActor.Delivery.PER_FRAME;
     ActorRef<io.sendpath.protocol.ops.WireOps.Command> ab =
-        ctx.spawn(WireActor.create(clock, toB, link.delayNs(), sink), a.name + "-to-" + b.name);
+        ctx.spawn(WireActor.create(clock, toB, link.delayNs(), sink, delivery), a.name + "-to-" + b.name);
     ActorRef<io.sendpath.protocol.ops.WireOps.Command> ba =
-        ctx.spawn(WireActor.create(clock, toA, link.delayNs(), sink), b.name + "-to-" + a.name);
+        ctx.spawn(WireActor.create(clock, toA, link.delayNs(), sink, delivery), b.name + "-to-" + a.name);
     a.nic.tell(new NicActor.AttachWire(ab));
     b.nic.tell(new NicActor.AttachWire(ba));
   }

@@ -87,6 +87,7 @@ public final class IpActor extends SimActor<AfOps.Command> implements Ipv4Output
     return newHandlers()
         .onMessage(AfOps.QueueXmit.class, this::onQueueXmit)
         .onMessage(AfOps.IpRcv.class, this::onIpRcv)
+        .onMessage(AfOps.IpListRcv.class, this::onIpListRcv)
         .onMessage(InetHash.class, this::onInetHash)
         .onMessage(FibChange.class, this::onFibChange)
         .onMessage(RouteConnect.class, this::onRouteConnect)
@@ -145,27 +146,40 @@ public final class IpActor extends SimActor<AfOps.Command> implements Ipv4Output
   }
 
   private Behavior<AfOps.Command> onIpRcv(AfOps.IpRcv msg) {
-    Decoded d = FrameCodec.decode(msg.frame());
+    ipRcv(msg.frame());
+    return this;
+  }
+
+  /**
+   * ip_list_rcv(): the frames of one NAPI poll, taken in arrival order. This host receives ACKs,
+   * which GRO never merges (no payload), so each frame goes up on its own.
+   */
+  private Behavior<AfOps.Command> onIpListRcv(AfOps.IpListRcv msg) {
+    for (byte[] frame : msg.frames()) ipRcv(frame);
+    return this;
+  }
+
+  private void ipRcv(byte[] frame) {
+    Decoded d = FrameCodec.decode(frame);
     if (!d.ok()) {
       rxDropsChecksum++;
-      return this;
+      return;
     }
     if (d.arp() != null) {
       clock.tell(neigh, new NeighOps.ArpRcv(d.arp().encode()));
-      return this;
+      return;
     }
     SkBuff seg = d.skb();
     if (seg == null) {
       rxDropsOther++;
-      return this;
+      return;
     }
     ActorRef<TcpProt.Command> sock = established.lookup(seg.flow);
     if (sock == null) {
       rxDropsNoSocket++;
-      return this;
+      return;
     }
     clock.tell(sock, new TcpProt.Rcv(seg));
-    return this;
   }
 
   public long rxDropsChecksum() { return rxDropsChecksum; }

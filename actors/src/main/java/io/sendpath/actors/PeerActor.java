@@ -11,6 +11,7 @@ import io.sendpath.peer.core.PeerListener;
 import io.sendpath.peer.core.PeerOutput;
 import io.sendpath.peer.core.PeerSock;
 import io.sendpath.peer.core.PeerState;
+import io.sendpath.peer.core.TcpGro;
 import io.sendpath.protocol.SkBuff;
 import io.sendpath.protocol.ops.AfOps;
 import io.sendpath.protocol.ops.NeighOps;
@@ -31,6 +32,11 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * neighbour layer, TCP segments to the {@link PeerListener}, which checks every byte against the
  * payload function and ACKs as Linux does. Its ACKs go down the peer's own neighbour layer,
  * device queue and NIC.
+ *
+ * <p>The frames of one NAPI poll come as one {@link AfOps.IpListRcv}. With GRO on
+ * ({@code ethtool -K gro on}, the default) their TCP segments go through {@link TcpGro} first,
+ * which merges in-order segments of a flow into one skb; what it holds at the end of the batch is
+ * flushed, then the socket timer is armed once. With GRO off each segment goes up as it is.
  */
 public final class PeerActor extends SimActor<AfOps.Command> implements PeerOutput, Ipv4Output.Output {
 
@@ -64,12 +70,23 @@ public final class PeerActor extends SimActor<AfOps.Command> implements PeerOutp
   /** Connection number of a flow as the sender sends it (the run's numbering), -1 when unknown. */
   private final java.util.function.ToLongFunction<FlowKey> connOf;
   private long rxChecksumErrors, rxOther;
+  /** GRO of this host's NAPI context; null when GRO is off. */
+  private final TcpGro gro;
+  /** Segments (GRO skbs or single ones) go up to TCP here. */
+  private final TcpGro.Out tcpRcv = this::tcpV4Rcv;
 
   public static Behavior<AfOps.Command> create(VirtualClock clock, Fib fib, Sysctls sysctls, long seed,
       ActorRef<NeighOps.Command> neigh, RunMonitor monitor, java.util.function.ToLongFunction<FlowKey> connOf,
       Function<PeerOutput, PeerListener> coreFactory, java.util.function.Consumer<PeerActor> onCreate) {
+    return create(clock, fib, sysctls, seed, neigh, monitor, connOf, coreFactory, onCreate, true);
+  }
+
+  /** As above; gro false passes every segment up as it came (ethtool -K gro off). */
+  public static Behavior<AfOps.Command> create(VirtualClock clock, Fib fib, Sysctls sysctls, long seed,
+      ActorRef<NeighOps.Command> neigh, RunMonitor monitor, java.util.function.ToLongFunction<FlowKey> connOf,
+      Function<PeerOutput, PeerListener> coreFactory, java.util.function.Consumer<PeerActor> onCreate, boolean gro) {
     return Behaviors.setup(ctx -> {
-      PeerActor actor = new PeerActor(ctx, clock, fib, sysctls, seed, neigh, monitor, connOf, coreFactory);
+      PeerActor actor = new PeerActor(ctx, clock, fib, sysctls, seed, neigh, monitor, connOf, coreFactory, gro);
       onCreate.accept(actor);
       return actor;
     });
@@ -77,8 +94,9 @@ public final class PeerActor extends SimActor<AfOps.Command> implements PeerOutp
 
   private PeerActor(ActorContext<AfOps.Command> ctx, VirtualClock clock, Fib fib, Sysctls sysctls, long seed,
       ActorRef<NeighOps.Command> neigh, RunMonitor monitor, java.util.function.ToLongFunction<FlowKey> connOf,
-      Function<PeerOutput, PeerListener> coreFactory) {
+      Function<PeerOutput, PeerListener> coreFactory, boolean gro) {
     super(ctx, clock);
+    this.gro = gro ? new TcpGro() : null;
     this.connOf = connOf;
     this.fib = fib;
     this.output = new Ipv4Output(fib, sysctls, this);
@@ -97,6 +115,7 @@ public final class PeerActor extends SimActor<AfOps.Command> implements PeerOutp
   protected Receive<AfOps.Command> handlers() {
     return newHandlers()
         .onMessage(AfOps.IpRcv.class, this::onIpRcv)
+        .onMessage(AfOps.IpListRcv.class, this::onIpListRcv)
         .onMessage(Tick.class, this::onTick)
         .onMessage(SetReading.class, this::onSetReading)
         .onMessage(SetReadRates.class, this::onSetReadRates)
@@ -106,20 +125,49 @@ public final class PeerActor extends SimActor<AfOps.Command> implements PeerOutp
   }
 
   private Behavior<AfOps.Command> onIpRcv(AfOps.IpRcv msg) {
-    Decoded d = FrameCodec.decode(msg.frame());
+    ipRcv(msg.frame());
+    if (gro != null) gro.flush(tcpRcv);
+    wakeup.arm(core.nextTimerAt());
+    return this;
+  }
+
+  /**
+   * One NAPI poll's frames: each is decoded and checked in arrival order; TCP segments go through
+   * GRO (napi_gro_receive), whatever it still holds is flushed at the end of the batch
+   * (napi_complete_done → napi_gro_flush), and the socket timer is armed once.
+   */
+  private Behavior<AfOps.Command> onIpListRcv(AfOps.IpListRcv msg) {
+    byte[][] frames = msg.frames();
+    for (byte[] frame : frames) ipRcv(frame);
+    if (gro != null) gro.flush(tcpRcv);
+    wakeup.arm(core.nextTimerAt());
+    return this;
+  }
+
+  /** ip_rcv of one frame: verify, then ARP to the neighbour layer, TCP to GRO or straight up. */
+  private void ipRcv(byte[] frame) {
+    Decoded d = FrameCodec.decode(frame);
     if (!d.ok()) {
       rxChecksumErrors++;
     } else if (d.arp() != null) {
       clock.tell(neigh, new NeighOps.ArpRcv(d.arp().encode()));
     } else if (d.skb() != null) {
-      SkBuff seg = d.skb();
-      seg.connId = connOf.applyAsLong(seg.flow);
-      core.onSegment(clock.now(), seg);
+      if (gro != null) gro.receive(d.skb(), tcpRcv);
+      else tcpV4Rcv(d.skb());
     } else {
       rxOther++;
     }
-    wakeup.arm(core.nextTimerAt());
-    return this;
+  }
+
+  /** tcp_v4_rcv(): a segment (possibly a GRO skb of several) reaches the socket layer. */
+  private void tcpV4Rcv(SkBuff seg) {
+    seg.connId = connOf.applyAsLong(seg.flow);
+    core.onSegment(clock.now(), seg);
+  }
+
+  /** This host's GRO, or null when GRO is off. */
+  public TcpGro gro() {
+    return gro;
   }
 
   private Behavior<AfOps.Command> onTick(Tick msg) {

@@ -39,7 +39,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Keys (defaults in {@code default.conf}): connections, bytes-per-connection, write-size,
  * link.rate, link.delay, link.mtu, start-jitter, seed, nic.tx-ring, nic.tso,
  * nic.tx-checksum-offload, threads, max-simulated-time, hold-until, socket.copy-rate,
- * nic.tx-completion-delay, peer.readers, and sysctl.&lt;name&gt; for every name of
+ * nic.tx-completion-delay, peer.gro, peer.readers, and sysctl.&lt;name&gt; for every name of
  * {@link Sysctls#defaults()}. Sizes follow HOCON (1MiB, 64KiB, 1048576; K = KiB = 1024, kB = 1000),
  * durations follow HOCON (5ms, 100us, 1s; a bare number is milliseconds), rates see {@link Units}.
  */
@@ -55,7 +55,7 @@ public final class Scenario {
       "start-jitter", "seed",
       "nic.tx-ring", "nic.tso", "nic.tx-checksum-offload",
       "threads", "max-simulated-time", "hold-until",
-      "socket.copy-rate", "nic.tx-completion-delay");
+      "socket.copy-rate", "nic.tx-completion-delay", "peer.gro");
 
   /** The peer application's per-connection read rates: a list of { connections, read-rate }. */
   static final String PEER_READERS = "peer.readers";
@@ -240,6 +240,7 @@ public final class Scenario {
     long copyRate = byteRate(merged.getValue("socket.copy-rate"), "socket.copy-rate");
     long txCompletionDelay = duration(merged, "nic.tx-completion-delay", 0);
     List<RunConfig.PeerReader> readers = peerReaders(merged, connections);
+    boolean peerGro = bool(merged, "peer.gro");
     if (bytesPerConnection > 0 && connections > Long.MAX_VALUE / bytesPerConnection) {
       ConfigValue v = merged.getValue("bytes-per-connection");
       throw new ScenarioException(where(v.origin()) + ": bytes-per-connection: " + connections
@@ -266,7 +267,7 @@ public final class Scenario {
     FaultPlan plan = FaultPlanParser.parse(faultsFile != null ? faultsFile : merged, connections);
     RunConfig cfg = new RunConfig(connections, bytesPerConnection, writeSize, linkRate, linkDelay, mtu,
         startJitter, seed, txRing, tso, txCsum, threads, maxSimulated, sysctls, plan, holdUntil,
-        copyRate, txCompletionDelay, readers);
+        copyRate, txCompletionDelay, readers, peerGro);
     return new Scenario(cfg, effectiveOf(cfg), source);
   }
 
@@ -576,6 +577,9 @@ public final class Scenario {
     Map<String, Object> socket = new LinkedHashMap<>();
     socket.put("copy-rate", cfg.copyRateBytesPerSec() + " B/s");
     root.put("socket", socket);
+    Map<String, Object> peer = new LinkedHashMap<>();
+    peer.put("gro", cfg.peerGro());
+    root.put("peer", peer);
     if (!cfg.peerReaders().isEmpty()) {
       List<Object> readers = new ArrayList<>();
       for (RunConfig.PeerReader r : cfg.peerReaders()) {
@@ -590,9 +594,7 @@ public final class Scenario {
         m.put("read-rate", r.readRateBytesPerSec() + " B/s");
         readers.add(m);
       }
-      Map<String, Object> peer = new LinkedHashMap<>();
       peer.put("readers", readers);
-      root.put("peer", peer);
     }
     Map<String, Object> sysctl = new LinkedHashMap<>();
     for (Map.Entry<String, String> e : cfg.sysctls().asMap().entrySet()) {

@@ -20,16 +20,16 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * The driver (struct net_device_ops) as an actor around {@link NicCore}.
  *
  * <pre>
- *  DeviceQueueActor ──NdoStartXmit──► NicActor ──Transmit (at departure, via clock.schedule)──► WireActor
+ *  DeviceQueueActor ──NdoStartXmit──► NicActor ──Transmit (one train per skb, at its first departure)──► WireActor
  *         ▲                             │  ▲
- *         └──TxCompleted (at completion)┘  └──WireRx (from the far WireActor)
+ *         └──TxCompleted (at completion)┘  └──WireRx (a burst or one frame, from the far WireActor)
  *                                       │
- *                                       └──► rx handler (Consumer&lt;byte[]&gt;, e.g. clock.tell(ip, new IpRcv(frame)))
+ *                                       └──► rx handler (one call per NAPI poll, e.g. clock.tell(ip, new IpListRcv(frames)))
  * </pre>
  *
- * Each frame is built when its skb is posted and handed to the clock for its departure instant
- * addressed straight to the wire: one calendar event per frame, and the NIC is not woken per
- * departure (the bytes cannot change meanwhile; see {@link NicCore}). At a completion instant the
+ * The frames of an skb are built when it is posted and handed to the clock as one train for its
+ * first departure instant, addressed straight to the wire: one calendar event per skb, and the NIC
+ * is not woken per departure (the bytes cannot change meanwhile; see {@link NicCore}). At a completion instant the
  * NIC frees the skbs (their destructors run, e.g. tcp_wfree) and sends one TxCompleted.
  *
  * <p>The RX handler is a plain {@code Consumer<byte[]>} so the NIC does not depend on the IP
@@ -58,11 +58,20 @@ public final class NicActor extends SimActor<NetDeviceOps.Command> {
   /** Fault hook: delay from last bit out to TX completion for skbs posted from now on (0: normal). */
   public record SetCompletionDelay(long ns) implements NetDeviceOps.Command {}
 
+  /**
+   * Where the frames of one NAPI poll go up (netif_receive_skb_list): called on this actor's
+   * thread, once per WireRx with the frames that passed the RX filter, in arrival order.
+   */
+  @FunctionalInterface
+  public interface RxHandler {
+    void netifReceive(byte[][] frames);
+  }
+
   /** The TX completion interrupt, scheduled for each distinct completion instant. */
   private enum TxCompletionIrq implements NetDeviceOps.Command { INSTANCE }
 
   private final NicCore core;
-  private final Consumer<byte[]> rxHandler;
+  private final RxHandler rxHandler;
   private final Effects effects = new Effects();
   /** The TX side of the cable; null until attached. */
   private ActorRef<WireOps.Command> wire;
@@ -72,14 +81,22 @@ public final class NicActor extends SimActor<NetDeviceOps.Command> {
   private ActorRef<DevQueueOps.Command> devQueue;
 
   /**
-   * @param rxHandler receives every frame that passes the RX filter; null drops them (counted as
-   *                  rx_packets all the same, as a device with no protocol handler would)
+   * @param rxHandler receives the frames of each poll that pass the RX filter; null drops them
+   *                  (counted as rx_packets all the same, as a device with no protocol handler would)
    */
-  public static Behavior<NetDeviceOps.Command> create(VirtualClock clock, NicConfig config, Consumer<byte[]> rxHandler) {
+  public static Behavior<NetDeviceOps.Command> createBatched(VirtualClock clock, NicConfig config, RxHandler rxHandler) {
     return Behaviors.setup(ctx -> new NicActor(ctx, clock, config, rxHandler));
   }
 
-  private NicActor(ActorContext<NetDeviceOps.Command> context, VirtualClock clock, NicConfig config, Consumer<byte[]> rxHandler) {
+  /** As {@link #createBatched} with a handler that takes the frames of each poll one by one, in order. */
+  public static Behavior<NetDeviceOps.Command> create(VirtualClock clock, NicConfig config, Consumer<byte[]> perFrame) {
+    RxHandler handler = perFrame == null ? null : frames -> {
+      for (byte[] f : frames) perFrame.accept(f);
+    };
+    return createBatched(clock, config, handler);
+  }
+
+  private NicActor(ActorContext<NetDeviceOps.Command> context, VirtualClock clock, NicConfig config, RxHandler rxHandler) {
     super(context, clock);
     this.core = new NicCore(config);
     this.rxHandler = rxHandler;
@@ -113,7 +130,7 @@ public final class NicActor extends SimActor<NetDeviceOps.Command> {
   }
 
   private Behavior<NetDeviceOps.Command> onWireRx(NetDeviceOps.WireRx msg) {
-    core.rx(clock.now(), msg.frame(), effects);
+    core.rx(clock.now(), msg.frames(), effects);
     return this;
   }
 
@@ -151,10 +168,10 @@ public final class NicActor extends SimActor<NetDeviceOps.Command> {
 
   private final class Effects implements NicEffects {
     @Override
-    public void transmit(long departNs, byte[] frame, long serializationNs) {
-      WireOps.Transmit tx = new WireOps.Transmit(frame, serializationNs);
-      if (departNs <= clock.now()) clock.tell(wire, tx);
-      else clock.schedule(departNs, wire, tx);
+    public void transmit(byte[][] frames, long[] departNs, long[] serializationNs) {
+      WireOps.Transmit tx = new WireOps.Transmit(frames, departNs, serializationNs);
+      if (departNs[0] <= clock.now()) clock.tell(wire, tx);
+      else clock.schedule(departNs[0], wire, tx);
     }
 
     @Override
@@ -168,8 +185,8 @@ public final class NicActor extends SimActor<NetDeviceOps.Command> {
     }
 
     @Override
-    public void receive(byte[] frame) {
-      if (rxHandler != null) rxHandler.accept(frame);
+    public void receive(byte[][] frames) {
+      if (rxHandler != null) rxHandler.netifReceive(frames);
     }
   }
 }

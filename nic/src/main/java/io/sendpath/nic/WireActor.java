@@ -12,13 +12,30 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
- * One direction of a point-to-point cable. A Transmit arrives at the frame's departure instant;
- * the wire shows the frame to its sink (a pcap, a test) stamped with that instant, and delivers
- * it to the far NIC when its last bit has crossed: departure + serialization + propagation.
- * Frames never overtake each other: departures are in order and both delays are per frame
- * constant-plus-monotone. Faults on the wire are wrappers around this boundary (DESIGN §5).
+ * One direction of a point-to-point cable. A Transmit (the frame train of one skb) arrives at its
+ * first frame's departure instant; the wire shows every frame to its sink (a pcap, a test) stamped
+ * with that frame's own departure, and delivers the frames to the far NIC when their last bits
+ * have crossed: departure + serialization + propagation. Frames never overtake each other:
+ * departures are in order and both delays are per frame constant-plus-monotone. Faults on the
+ * wire are wrappers around this boundary (DESIGN §5).
+ *
+ * <p>Delivery ({@link Delivery}): {@code NAPI_BURST} hands a train over as one WireRx at the
+ * instant the last frame's last bit arrives, the moment a NAPI poll after interrupt coalescing
+ * would see the burst; {@code PER_FRAME} hands each frame over on its own at its own arrival (a
+ * receiver without GRO, and what the wire did before trains existed).
+ *
+ * <p>The sink sees frames stamped up to one train ahead of the clock; a sink shared by both
+ * directions must therefore reorder them (TimeOrderedFrameSink).
  */
 public final class WireActor extends SimActor<WireOps.Command> {
+
+  /** How arrived frames are handed to the far NIC. */
+  public enum Delivery {
+    /** One WireRx per frame, at the frame's own arrival. */
+    PER_FRAME,
+    /** One WireRx per train, at the arrival of its last frame (interrupt coalescing, one NAPI poll). */
+    NAPI_BURST
+  }
 
   /** Frames and bytes carried, from outside the simulation. */
   public record GetStats(ActorRef<Stats> replyTo) implements WireOps.Command, SimActor.Uncounted {}
@@ -31,19 +48,31 @@ public final class WireActor extends SimActor<WireOps.Command> {
   private final long propagationNs;
   /** Sees every frame at its departure time; null for none. */
   private final FrameSink sink;
+  private final Delivery delivery;
+  /** Frames carried; counts each frame of a train. */
   private long frames;
+  /** Bytes of the frames carried (as handed to the MAC, without FCS). */
   private long bytes;
 
+  /** A wire that delivers frame by frame (PER_FRAME). */
   public static Behavior<WireOps.Command> create(VirtualClock clock, ActorRef<NetDeviceOps.Command> farNic, long propagationNs, FrameSink sink) {
-    if (propagationNs < 0) throw new IllegalArgumentException("propagation delay must be >= 0, got " + propagationNs);
-    return Behaviors.setup(ctx -> new WireActor(ctx, clock, farNic, propagationNs, sink));
+    return create(clock, farNic, propagationNs, sink, Delivery.PER_FRAME);
   }
 
-  private WireActor(ActorContext<WireOps.Command> context, VirtualClock clock, ActorRef<NetDeviceOps.Command> farNic, long propagationNs, FrameSink sink) {
+  public static Behavior<WireOps.Command> create(VirtualClock clock, ActorRef<NetDeviceOps.Command> farNic, long propagationNs,
+      FrameSink sink, Delivery delivery) {
+    if (propagationNs < 0) throw new IllegalArgumentException("propagation delay must be >= 0, got " + propagationNs);
+    if (delivery == null) throw new IllegalArgumentException("delivery mode is required");
+    return Behaviors.setup(ctx -> new WireActor(ctx, clock, farNic, propagationNs, sink, delivery));
+  }
+
+  private WireActor(ActorContext<WireOps.Command> context, VirtualClock clock, ActorRef<NetDeviceOps.Command> farNic,
+      long propagationNs, FrameSink sink, Delivery delivery) {
     super(context, clock);
     this.farNic = farNic;
     this.propagationNs = propagationNs;
     this.sink = sink;
+    this.delivery = delivery;
   }
 
   @Override
@@ -55,12 +84,26 @@ public final class WireActor extends SimActor<WireOps.Command> {
   }
 
   private Behavior<WireOps.Command> onTransmit(WireOps.Transmit msg) {
-    long now = clock.now();
-    byte[] frame = msg.frame();
-    frames++;
-    bytes += frame.length;
-    if (sink != null) sink.frame(now, frame, frame.length);
-    clock.schedule(now + msg.serializationNs() + propagationNs, farNic, new NetDeviceOps.WireRx(frame));
+    byte[][] train = msg.frames();
+    long[] depart = msg.departNs();
+    long[] serialization = msg.serializationNs();
+    int n = train.length;
+    for (int i = 0; i < n; i++) {
+      byte[] frame = train[i];
+      frames++;
+      bytes += frame.length;
+      if (sink != null) sink.frame(depart[i], frame, frame.length);
+    }
+    if (delivery == Delivery.NAPI_BURST) {
+      long[] arrival = new long[n];
+      for (int i = 0; i < n; i++) arrival[i] = depart[i] + serialization[i] + propagationNs;
+      clock.schedule(arrival[n - 1], farNic, new NetDeviceOps.WireRx(train, arrival));
+    } else {
+      for (int i = 0; i < n; i++) {
+        long arrival = depart[i] + serialization[i] + propagationNs;
+        clock.schedule(arrival, farNic, new NetDeviceOps.WireRx(train[i], arrival));
+      }
+    }
     return this;
   }
 

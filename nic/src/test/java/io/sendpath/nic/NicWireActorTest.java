@@ -193,4 +193,110 @@ class NicWireActorTest {
     assertThat(a.txPackets).isEqualTo(4);
     assertThat(Files.size(pcapFile)).isEqualTo(24 + 6 * 16 + 3 * 1514 + 3 * 60);
   }
+
+  /** Stands in for a WireActor: records every Transmit with the virtual time it arrived. */
+  static final class WireStub extends SimActor<WireOps.Command> {
+    final List<Stamped<WireOps.Transmit>> seen;
+
+    static Behavior<WireOps.Command> create(VirtualClock clock, List<Stamped<WireOps.Transmit>> seen) {
+      return Behaviors.setup(ctx -> new WireStub(ctx, clock, seen));
+    }
+
+    WireStub(ActorContext<WireOps.Command> ctx, VirtualClock clock, List<Stamped<WireOps.Transmit>> seen) {
+      super(ctx, clock);
+      this.seen = seen;
+    }
+
+    @Override
+    protected Receive<WireOps.Command> handlers() {
+      return newHandlers().onMessage(WireOps.Transmit.class, m -> {
+        synchronized (seen) { seen.add(new Stamped<>(clock.now(), m)); }
+        return this;
+      }).build();
+    }
+  }
+
+  @Test
+  void gsoSkbThenArp_oneTransmitPerSkb_atItsFirstDeparture() throws Exception {
+    VirtualClock clock = new VirtualClock();
+    List<Stamped<WireOps.Transmit>> seen = new ArrayList<>();
+    ActorRef<NetDeviceOps.Command> nicA = kit.spawn(NicActor.create(clock, NicConfig.defaults(MAC_A), null));
+    nicA.tell(new NicActor.AttachWire(kit.spawn(WireStub.create(clock, seen))));
+    SkBuff gso = dataSkb(3, TcpFlags.ACK | TcpFlags.PSH, new ArrayList<>(), clock);
+    SkBuff arp = new SkBuff();
+    arp.protocol = SkBuff.ETH_P_ARP;
+    arp.arp = new ArpPacket(ArpPacket.ARPOP_REQUEST, MAC_A, IP_A, 0, IP_B).encode();
+    arp.srcMac = MAC_A;
+    arp.dstMac = FrameCodec.BROADCAST;
+    clock.schedule(1_000, nicA, new NetDeviceOps.NdoStartXmit(gso));
+    clock.schedule(2_000, nicA, new NetDeviceOps.NdoStartXmit(arp));
+    clock.start();
+    clock.finished().get(30, TimeUnit.SECONDS);
+    synchronized (seen) {
+      assertThat(seen).extracting(Stamped::atNs).containsExactly(1_000L, 4_691L);
+      WireOps.Transmit train = seen.get(0).value();
+      assertThat(train.frames()).hasNumberOfRows(3);
+      assertThat(train.departNs()).containsExactly(1_000L, 2_230L, 3_460L);
+      assertThat(train.serializationNs()).containsExactly(1_230L, 1_230L, 1_231L);
+      assertThat(seen.get(1).value().frames()).hasNumberOfRows(1);
+      assertThat(seen.get(1).value().departNs()).containsExactly(4_691L);
+    }
+  }
+
+  /** A 3-frame burst from A, and B's ACK departing in the middle of it, over wires in either mode. */
+  record Run(List<Stamped<byte[]>> onPcap, List<Stamped<Integer>> pollsAtB, List<Stamped<byte[]>> rxB) {}
+
+  Run burstAndAck(WireActor.Delivery delivery) throws Exception {
+    VirtualClock clock = new VirtualClock();
+    List<Stamped<byte[]>> onPcap = new ArrayList<>(), rxB = new ArrayList<>();
+    List<Stamped<Integer>> pollsB = new ArrayList<>();
+    FrameSink recorder = (t, f, len) -> { synchronized (onPcap) { onPcap.add(new Stamped<>(t, f)); } };
+    Path pcapFile = Files.createDirectories(Path.of("target")).resolve("nic-wire-train-" + delivery + ".pcap");
+    PcapWriter pcap = new PcapWriter(pcapFile);
+    FrameSink ordered = new io.sendpath.protocol.wire.TimeOrderedFrameSink((t, f, len) -> {
+      recorder.frame(t, f, len);
+      pcap.frame(t, f, len); // refuses a frame that goes back in time
+    }, clock::now);
+    ActorRef<NetDeviceOps.Command> nicA = kit.spawn(NicActor.create(clock, NicConfig.defaults(MAC_A), null));
+    ActorRef<NetDeviceOps.Command> nicB = kit.spawn(NicActor.createBatched(clock, NicConfig.defaults(MAC_B), frames -> {
+      synchronized (rxB) {
+        pollsB.add(new Stamped<>(clock.now(), frames.length));
+        for (byte[] f : frames) rxB.add(new Stamped<>(clock.now(), f));
+      }
+    }));
+    nicA.tell(new NicActor.AttachWire(kit.spawn(WireActor.create(clock, nicB, PROPAGATION_NS, ordered, delivery))));
+    nicB.tell(new NicActor.AttachWire(kit.spawn(WireActor.create(clock, nicA, PROPAGATION_NS, ordered, delivery))));
+    SkBuff gso = dataSkb(3, TcpFlags.ACK, new ArrayList<>(), clock);
+    SkBuff ack = new SkBuff();
+    ack.flow = gso.flow.reverse();
+    ack.seq = 1;
+    ack.ackSeq = 1;
+    ack.tcpFlags = TcpFlags.ACK;
+    ack.window = 1000;
+    ack.srcMac = MAC_B;
+    ack.dstMac = MAC_A;
+    clock.schedule(1_000, nicA, new NetDeviceOps.NdoStartXmit(gso));
+    clock.schedule(2_000, nicB, new NetDeviceOps.NdoStartXmit(ack));
+    clock.start();
+    clock.finished().get(30, TimeUnit.SECONDS);
+    ordered.close();
+    return new Run(onPcap, pollsB, rxB);
+  }
+
+  @Test
+  void burst_napiDelivery_onePollAtTheLastFramesArrival_pcapStampsAsFrameByFrame() throws Exception {
+    Run perFrame = burstAndAck(WireActor.Delivery.PER_FRAME);
+    Run napi = burstAndAck(WireActor.Delivery.NAPI_BURST);
+    // the pcap shows every frame at its own departure, in time order, in both modes
+    List<Long> stamps = List.of(1_000L, 2_000L, 2_230L, 3_460L);
+    assertThat(perFrame.onPcap()).extracting(Stamped::atNs).containsExactlyElementsOf(stamps);
+    assertThat(napi.onPcap()).extracting(Stamped::atNs).containsExactlyElementsOf(stamps);
+    for (int i = 0; i < 4; i++) assertThat(napi.onPcap().get(i).value()).isEqualTo(perFrame.onPcap().get(i).value());
+    // frame by frame: three polls at each frame's arrival; NAPI: one poll of three when the last is in
+    assertThat(perFrame.pollsAtB()).extracting(Stamped::atNs).containsExactly(
+        1_000L + 1_230 + PROPAGATION_NS, 2_230L + 1_230 + PROPAGATION_NS, 3_460L + 1_231 + PROPAGATION_NS);
+    assertThat(napi.pollsAtB()).containsExactly(new Stamped<>(3_460L + 1_231 + PROPAGATION_NS, 3));
+    assertThat(napi.rxB()).extracting(Stamped::value).containsExactlyElementsOf(
+        perFrame.rxB().stream().map(Stamped::value).toList());
+  }
 }

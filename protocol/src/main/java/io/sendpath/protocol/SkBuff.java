@@ -60,6 +60,12 @@ public final class SkBuff {
   /** The received frame this skb was decoded from (payload at data[dataOff..dataOff+len)); null on transmit. */
   public byte[] data;
   public int dataOff;
+  /**
+   * A GRO skb (net/core/gro.c::skb_gro_receive()): the frames merged after the first one, in
+   * sequence order; each carries its part of the payload at the same dataOff (their headers are
+   * alike), gsoSize bytes each, the last one the rest of len. Null for a skb of one frame.
+   */
+  public byte[][] groFrames;
 
   // ---- accounting ----
   /** Memory charged for this skb (skb->truesize): payload plus SKB_TRUESIZE overhead. */
@@ -91,7 +97,7 @@ public final class SkBuff {
     c.len = len; c.payload = payload; c.streamOffset = streamOffset;
     c.gsoSize = gsoSize; c.gsoSegs = gsoSegs;
     c.ipId = ipId; c.ttl = ttl; c.tos = tos; c.df = df;
-    c.dstMac = dstMac; c.srcMac = srcMac; c.arp = arp; c.data = data; c.dataOff = dataOff;
+    c.dstMac = dstMac; c.srcMac = srcMac; c.arp = arp; c.data = data; c.dataOff = dataOff; c.groFrames = groFrames;
     c.truesize = truesize; c.tstampNs = tstampNs; c.connId = connId; c.retransmit = retransmit;
     return c;
   }

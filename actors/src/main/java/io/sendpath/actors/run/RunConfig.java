@@ -33,6 +33,9 @@ import io.sendpath.protocol.Sysctls;
  * @param peerReaders       read rates of the peer application for some connections; a connection
  *                          no entry names reads everything at once; a later entry overrides an
  *                          earlier one for the connections both name
+ * @param peerGro           GRO on the receiving NICs (peer.gro; ethtool -K gro, on by default):
+ *                          a burst reaches the far host as one NAPI poll and the peer merges its
+ *                          segments; off delivers and processes frame by frame
  */
 public record RunConfig(
     int connections,
@@ -53,7 +56,8 @@ public record RunConfig(
     long holdUntilNs,
     long copyRateBytesPerSec,
     long txCompletionDelayNs,
-    java.util.List<PeerReader> peerReaders) {
+    java.util.List<PeerReader> peerReaders,
+    boolean peerGro) {
 
   /** socket.copy-rate default: 10 GB/s (a memcpy into page frags, well above any link here). */
   public static final long DEFAULT_COPY_RATE_BYTES_PER_SEC = 10_000_000_000L;
@@ -76,6 +80,16 @@ public record RunConfig(
     if (copyRateBytesPerSec <= 0) throw new IllegalArgumentException("copy rate must be positive: " + copyRateBytesPerSec);
     if (txCompletionDelayNs < 0) throw new IllegalArgumentException("TX completion delay must not be negative: " + txCompletionDelayNs);
     peerReaders = java.util.List.copyOf(peerReaders);
+  }
+
+  /** As the canonical constructor with GRO on. */
+  public RunConfig(int connections, long bytesPerConnection, int writeSize, long linkRateBps, long linkDelayNs, int mtu,
+      long startJitterNs, long seed, int txRingSize, boolean tso, boolean txCsumOffload, int workerThreads,
+      long maxSimulatedNs, Sysctls sysctls, FaultPlan faults, long holdUntilNs, long copyRateBytesPerSec,
+      long txCompletionDelayNs, java.util.List<PeerReader> peerReaders) {
+    this(connections, bytesPerConnection, writeSize, linkRateBps, linkDelayNs, mtu, startJitterNs, seed, txRingSize,
+        tso, txCsumOffload, workerThreads, maxSimulatedNs, sysctls, faults, holdUntilNs, copyRateBytesPerSec,
+        txCompletionDelayNs, peerReaders, true);
   }
 
   /** As the canonical constructor with the socket, NIC-completion and peer-reader settings at their defaults. */
@@ -112,27 +126,34 @@ public record RunConfig(
   public RunConfig withFaults(FaultPlan plan) {
     return new RunConfig(connections, bytesPerConnection, writeSize, linkRateBps, linkDelayNs, mtu, startJitterNs,
         seed, txRingSize, tso, txCsumOffload, workerThreads, maxSimulatedNs, sysctls, plan, holdUntilNs,
-        copyRateBytesPerSec, txCompletionDelayNs, peerReaders);
+        copyRateBytesPerSec, txCompletionDelayNs, peerReaders, peerGro);
   }
 
   /** This configuration with the peer application reading some connections at limited rates. */
   public RunConfig withPeerReaders(java.util.List<PeerReader> readers) {
     return new RunConfig(connections, bytesPerConnection, writeSize, linkRateBps, linkDelayNs, mtu, startJitterNs,
         seed, txRingSize, tso, txCsumOffload, workerThreads, maxSimulatedNs, sysctls, faults, holdUntilNs,
-        copyRateBytesPerSec, txCompletionDelayNs, readers);
+        copyRateBytesPerSec, txCompletionDelayNs, readers, peerGro);
   }
 
   /** This configuration with another hold-until (0: no hold). */
   public RunConfig withHoldUntilNs(long ns) {
     return new RunConfig(connections, bytesPerConnection, writeSize, linkRateBps, linkDelayNs, mtu, startJitterNs,
         seed, txRingSize, tso, txCsumOffload, workerThreads, maxSimulatedNs, sysctls, faults, ns,
-        copyRateBytesPerSec, txCompletionDelayNs, peerReaders);
+        copyRateBytesPerSec, txCompletionDelayNs, peerReaders, peerGro);
   }
 
   /** This configuration with a slow TX completion on the sender's NIC (nic.tx-completion-delay). */
   public RunConfig withTxCompletionDelayNs(long ns) {
     return new RunConfig(connections, bytesPerConnection, writeSize, linkRateBps, linkDelayNs, mtu, startJitterNs,
         seed, txRingSize, tso, txCsumOffload, workerThreads, maxSimulatedNs, sysctls, faults, holdUntilNs,
-        copyRateBytesPerSec, ns, peerReaders);
+        copyRateBytesPerSec, ns, peerReaders, peerGro);
+  }
+
+  /** This configuration with GRO on the receiving NICs on or off (peer.gro). */
+  public RunConfig withPeerGro(boolean on) {
+    return new RunConfig(connections, bytesPerConnection, writeSize, linkRateBps, linkDelayNs, mtu, startJitterNs,
+        seed, txRingSize, tso, txCsumOffload, workerThreads, maxSimulatedNs, sysctls, faults, holdUntilNs,
+        copyRateBytesPerSec, txCompletionDelayNs, peerReaders, on);
   }
 }

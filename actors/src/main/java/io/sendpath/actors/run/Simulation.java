@@ -20,6 +20,7 @@ import java.util.function.UnaryOperator;
 import io.sendpath.protocol.FlowKey;
 import io.sendpath.protocol.Payload;
 import io.sendpath.protocol.wire.FrameSink;
+import io.sendpath.protocol.wire.TimeOrderedFrameSink;
 import io.sendpath.sim.VirtualClock;
 import io.sendpath.tcp.TcpConfig;
 import io.sendpath.tcp.TcpCounters;
@@ -105,9 +106,11 @@ public final class Simulation {
    * As {@link #run(RunConfig, FrameSink, ProgressListener)}; 'wiring' may add test doubles for broken
    * components to the fault wiring built from cfg's plan (tests of the invariant checks use it).
    */
-  public static RunResult run(RunConfig cfg, FrameSink sink, ProgressListener progress, UnaryOperator<FaultWiring> wiring) {
+  public static RunResult run(RunConfig cfg, FrameSink rawSink, ProgressListener progress, UnaryOperator<FaultWiring> wiring) {
     long wallStart = System.nanoTime();
     VirtualClock clock = new VirtualClock();
+    // Wires show a frame train ahead of the clock; the sink gets frames in timestamp order.
+    FrameSink sink = rawSink == null ? null : new TimeOrderedFrameSink(rawSink, clock::now);
     RunMonitor monitor = new RunMonitor(clock, cfg.connections(), Simulation::connOfSenderFlow);
     FaultLog faultLog = new FaultLog(cfg.faults());
     FaultWiring faults = wiring.apply(new FaultWiring(cfg.faults(), faultLog, cfg.seed(), Simulation::connOfFrame, null, null, null));
@@ -220,7 +223,8 @@ public final class Simulation {
     }
 
     void build(org.apache.pekko.actor.typed.javadsl.ActorContext<Void> ctx) {
-      Host.Link link = new Host.Link(cfg.linkRateBps(), cfg.linkDelayNs(), cfg.mtu(), cfg.txRingSize(), cfg.tso(), cfg.txCsumOffload());
+      Host.Link link = new Host.Link(cfg.linkRateBps(), cfg.linkDelayNs(), cfg.mtu(), cfg.txRingSize(), cfg.tso(), cfg.txCsumOffload(),
+          cfg.peerGro());
       sender = Host.sender(ctx, clock, "sender", SENDER_IP, SENDER_MAC, cfg.sysctls(), link, cfg.seed(), ready, faults);
       tcpMemory = TcpMemory.from(cfg.sysctls());
       peer = Host.peer(ctx, clock, "peer", PEER_IP, PEER_MAC, io.sendpath.protocol.Sysctls.linuxDefaults(), link, cfg.seed(),

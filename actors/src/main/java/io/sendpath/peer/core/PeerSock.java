@@ -431,7 +431,8 @@ public final class PeerSock {
    * the application's read when it is reading (tcp_recvmsg()).
    */
   void onSegment(long now, SkBuff seg, PeerListener.Scratch scratch, PeerOutput out) {
-    segsIn++;
+    // include/net/tcp.h tcp_segs_in(): a GRO skb counts as the segments it was made of.
+    segsIn += Math.max(1, seg.gsoSegs);
     TcpOptions o = seg.options;
     boolean sawTstamp = tstampOk && o != null && o.timestamps;
     int rcvTsval = sawTstamp ? o.tsVal : 0;
@@ -618,7 +619,7 @@ public final class PeerSock {
     int seq = seg.seq;
     int endSeq = seg.endSeq();
     if (seq == endSeq) return;
-    dataSegsIn++;
+    dataSegsIn += Math.max(1, seg.gsoSegs);
     checkPayload(seg, scratch, out);
     if (seg.len > 0) {
       if (firstByteNs < 0) firstByteNs = now;
@@ -1577,6 +1578,10 @@ public final class PeerSock {
     }
     byte[] got;
     int gotOff;
+    if (seg.data != null && seg.groFrames != null) {
+      checkGroPayload(seg, offset, scratch, out);
+      return;
+    }
     if (seg.data != null) {
       got = seg.data;
       gotOff = seg.dataOff;
@@ -1589,20 +1594,47 @@ public final class PeerSock {
       uncheckedBytes += len;
       return;
     }
-    int mismatch;
+    int mismatch = mismatch(offset, got, gotOff, len, scratch);
+    if (mismatch >= 0) payloadError(offset + mismatch, out);
+  }
+
+  /**
+   * The payload check of a GRO skb: the first frame holds gsoSize bytes at dataOff, each frame of
+   * seg.groFrames the next gsoSize (the last the rest) at the same offset. One error per skb at
+   * most, as for any other skb.
+   */
+  private void checkGroPayload(SkBuff seg, long offset, PeerListener.Scratch scratch, PeerOutput out) {
+    int part = seg.gsoSize;
+    int left = seg.len;
+    int n = Math.min(part, left);
+    int mismatch = mismatch(offset, seg.data, seg.dataOff, n, scratch);
+    long at = offset + n;
+    left -= n;
+    byte[][] frames = seg.groFrames;
+    for (int k = 0; mismatch < 0 && k < frames.length && left > 0; k++) {
+      n = Math.min(part, left);
+      mismatch = mismatch(at, frames[k], seg.dataOff, n, scratch);
+      if (mismatch >= 0) mismatch += (int) (at - offset);
+      at += n;
+      left -= n;
+    }
+    if (mismatch >= 0) payloadError(offset + mismatch, out);
+  }
+
+  /** Index of the first of len bytes at got[gotOff..] that differs from the expected stream at offset, or -1. */
+  private int mismatch(long offset, byte[] got, int gotOff, int len, PeerListener.Scratch scratch) {
     if (expected instanceof Payload.Generated generated) {
-      mismatch = generated.mismatch(offset, got, gotOff, len); // compared in place, nothing copied
-    } else {
-      byte[] want = scratch.want(len);
-      expected.copyTo(offset, want, 0, len);
-      mismatch = Arrays.mismatch(want, 0, len, got, gotOff, gotOff + len);
+      return generated.mismatch(offset, got, gotOff, len); // compared in place, nothing copied
     }
-    if (mismatch >= 0) {
-      long bad = offset + mismatch;
-      payloadErrors++;
-      if (firstMismatchOffset < 0 || bad < firstMismatchOffset) firstMismatchOffset = bad;
-      out.payloadError(connId, bad);
-    }
+    byte[] want = scratch.want(len);
+    expected.copyTo(offset, want, 0, len);
+    return Arrays.mismatch(want, 0, len, got, gotOff, gotOff + len);
+  }
+
+  private void payloadError(long bad, PeerOutput out) {
+    payloadErrors++;
+    if (firstMismatchOffset < 0 || bad < firstMismatchOffset) firstMismatchOffset = bad;
+    out.payloadError(connId, bad);
   }
 
   // =====================================================================================

@@ -10,8 +10,8 @@ import io.sendpath.protocol.wire.FrameCodec;
  *
  * <p>Frames are built when the skb is posted, not when they depart: the skb belongs to the NIC
  * from then on and its payload is a pure function, so the bytes cannot differ, and the shell can
- * hand each frame to the clock once (one calendar event per frame) instead of waking the NIC at
- * every departure. Memory held that way is bounded by the ring (ring size × one GSO skb).
+ * hand the skb's whole frame train to the clock once (one calendar event per skb, at its first
+ * frame's departure) instead of waking the NIC at every departure. Memory held that way is bounded by the ring (ring size × one GSO skb).
  *
  * <p>Hand-off answers: every skb given to {@link #ndoStartXmit} is freed exactly once and its
  * descriptor returned exactly once through {@link NicEffects#txCompleted}: at its completion
@@ -82,10 +82,15 @@ public final class NicCore {
         counters.txSwGso++; // net/core/dev.c::validate_xmit_skb() would have done this in software
       }
     }
-    for (byte[] frame : frames) {
-      long depart = ring.depart(now, frame.length);
-      fx.transmit(depart, frame, ring.lastSerializationNs());
+    // One train per skb: its frames are back to back on the line, so they leave as one message.
+    int n = frames.length;
+    long[] depart = new long[n];
+    long[] serialization = new long[n];
+    for (int i = 0; i < n; i++) {
+      depart[i] = ring.depart(now, frames[i].length);
+      serialization[i] = ring.lastSerializationNs();
     }
+    fx.transmit(frames, depart, serialization);
     int tcpFrames = skb.protocol == SkBuff.ETH_P_IP ? frames.length : 0;
     counters.txPackets += frames.length;
     counters.txBytes += bql;
@@ -124,24 +129,42 @@ public final class NicCore {
   }
 
   /**
-   * A frame's last bit arrived: drop it unless addressed to us or broadcast
-   * (net/ethernet/eth.c::eth_type_trans() PACKET_OTHERHOST), check checksums when RX checksum
-   * offload is on, and pass it up.
+   * The NAPI poll after frames arrived (their last bits are in): drop each frame unless addressed
+   * to us or broadcast (net/ethernet/eth.c::eth_type_trans() PACKET_OTHERHOST), check checksums
+   * when RX checksum offload is on, and pass the survivors up together, in arrival order
+   * (netif_receive_skb_list). Nothing goes up when every frame was dropped.
    */
-  public void rx(long now, byte[] frame, NicEffects fx) {
+  public void rx(long now, byte[][] frames, NicEffects fx) {
+    int n = frames.length;
+    byte[][] up = frames;
+    int kept = 0;
+    for (int i = 0; i < n; i++) {
+      byte[] frame = frames[i];
+      if (!accept(frame)) {
+        if (up == frames) up = java.util.Arrays.copyOf(frames, n); // survivors compacted into a copy
+        continue;
+      }
+      up[kept++] = frame;
+    }
+    if (kept == 0) return;
+    fx.receive(kept == n ? up : java.util.Arrays.copyOf(up, kept));
+  }
+
+  /** The RX filter and counters of one frame; true when it goes up. */
+  private boolean accept(byte[] frame) {
     if (frame.length < FrameCodec.ETH_HLEN) {
       counters.rxLengthErrors++;
-      return;
+      return false;
     }
     long dst = FrameCodec.dstMac(frame);
     if (dst != config.mac() && dst != FrameCodec.BROADCAST) {
       counters.rxOtherhostDropped++;
-      return;
+      return false;
     }
     if (config.rxChecksum() && !checksumsGood(frame)) counters.rxCsumErrors++;
     counters.rxPackets++;
     counters.rxBytes += frame.length;
-    fx.receive(frame);
+    return true;
   }
 
   /** Hardware RX checksum check of an IPv4/TCP frame; other frames pass. */

@@ -2,8 +2,12 @@ package io.sendpath.nic.core;
 
 /** What the NIC core asks its shell to do. Tests collect these into lists. */
 public interface NicEffects {
-  /** Put frame on the wire: its first bit leaves at departNs and the last serializationNs later. */
-  void transmit(long departNs, byte[] frame, long serializationNs);
+  /**
+   * Put one skb's frames on the wire as one train: frame i's first bit leaves at departNs[i] and
+   * its last serializationNs[i] later. Frames of one skb are back to back (nothing else leaves in
+   * between); a single-frame skb is a train of one. The arrays are the shell's to keep.
+   */
+  void transmit(byte[][] frames, long[] departNs, long[] serializationNs);
 
   /** Call {@link NicCore#txCompletionIrq} at atNs (one call per distinct completion instant). */
   void armTxCompletion(long atNs);
@@ -11,6 +15,9 @@ public interface NicEffects {
   /** netdev_tx_completed_queue(): tell the device queue descriptors and bytes came free. */
   void txCompleted(int descriptors, int skbs, long bytes);
 
-  /** netif_receive_skb(): hand a received frame up the stack. */
-  void receive(byte[] frame);
+  /**
+   * netif_receive_skb_list(): hand the frames of one NAPI poll that passed the RX filter up the
+   * stack, in arrival order (frames.length >= 1). The array is the shell's to keep.
+   */
+  void receive(byte[][] frames);
 }

@@ -20,11 +20,19 @@ class NicCoreTest {
     final List<Long> armed = new ArrayList<>();
     final List<Done> done = new ArrayList<>();
     final List<byte[]> rx = new ArrayList<>();
+    /** Frames per transmit call (one call per skb) and per receive call (one per poll). */
+    final List<Integer> trains = new ArrayList<>(), polls = new ArrayList<>();
 
-    @Override public void transmit(long departNs, byte[] frame, long serializationNs) { tx.add(new Tx(departNs, frame, serializationNs)); }
+    @Override public void transmit(byte[][] frames, long[] departNs, long[] serializationNs) {
+      trains.add(frames.length);
+      for (int i = 0; i < frames.length; i++) tx.add(new Tx(departNs[i], frames[i], serializationNs[i]));
+    }
     @Override public void armTxCompletion(long atNs) { armed.add(atNs); }
     @Override public void txCompleted(int descriptors, int skbs, long bytes) { done.add(new Done(descriptors, skbs, bytes)); }
-    @Override public void receive(byte[] frame) { rx.add(frame); }
+    @Override public void receive(byte[][] frames) {
+      polls.add(frames.length);
+      rx.addAll(List.of(frames));
+    }
   }
 
   static SkBuff skb(int segs, List<SkBuff> freed) {
@@ -119,15 +127,47 @@ class NicCoreTest {
     byte[] bcast = FrameCodec.encodeTcp(s);
     byte[] corrupt = ours.clone();
     corrupt[100] ^= 1;
-    nic.rx(0, ours, fx);
-    nic.rx(0, theirs, fx);
-    nic.rx(0, bcast, fx);
-    nic.rx(0, corrupt, fx);
-    nic.rx(0, new byte[10], fx);
+    nic.rx(0, new byte[][] {ours}, fx);
+    nic.rx(0, new byte[][] {theirs}, fx);
+    nic.rx(0, new byte[][] {bcast}, fx);
+    nic.rx(0, new byte[][] {corrupt}, fx);
+    nic.rx(0, new byte[][] {new byte[10]}, fx);
     assertThat(fx.rx).containsExactly(ours, bcast, corrupt);
+    assertThat(fx.polls).containsExactly(1, 1, 1); // nothing goes up for a poll whose frames were all dropped
     assertThat(nic.counters().rxOtherhostDropped).isEqualTo(1);
     assertThat(nic.counters().rxLengthErrors).isEqualTo(1);
     assertThat(nic.counters().rxCsumErrors).isEqualTo(1);
     assertThat(nic.counters().rxPackets).isEqualTo(3);
+  }
+
+  @Test
+  void idleNic_gsoSkb_oneTrainWithEachFramesOwnDepartureAndSerialization() {
+    NicCore nic = new NicCore(NicConfig.defaults(MAC));
+    Fx fx = new Fx();
+    nic.ndoStartXmit(1_000, skb(44, new ArrayList<>()), fx);
+    nic.ndoStartXmit(1_000, skb(1, new ArrayList<>()), fx);
+    assertThat(fx.trains).containsExactly(44, 1);
+    // 10 Gbit/s: (1514 + 24) × 8 bits = 1230.4 ns per frame, the fraction carried frame to frame
+    for (int i = 0; i < 45; i++) assertThat(fx.tx.get(i).departNs()).isEqualTo(1_000L + (12304L * i) / 10);
+    assertThat(fx.tx).extracting(Tx::serNs).containsOnly(1230L, 1231L);
+    assertThat(nic.counters().txPackets).isEqualTo(45);
+  }
+
+  @Test
+  void rx_pollOfFrames_oneCallInArrivalOrderWithStrangersRemoved() {
+    NicCore nic = new NicCore(NicConfig.defaults(PEER));
+    Fx fx = new Fx();
+    SkBuff s = skb(1, new ArrayList<>());
+    byte[] a = FrameCodec.encodeTcp(s);
+    s.seq += 1448;
+    byte[] b = FrameCodec.encodeTcp(s);
+    s.dstMac = 0x020000000099L;
+    byte[] stranger = FrameCodec.encodeTcp(s);
+    nic.rx(0, new byte[][] {a, b}, fx);
+    nic.rx(0, new byte[][] {a, stranger, b}, fx);
+    assertThat(fx.polls).containsExactly(2, 2);
+    assertThat(fx.rx).containsExactly(a, b, a, b);
+    assertThat(nic.counters().rxOtherhostDropped).isEqualTo(1);
+    assertThat(nic.counters().rxPackets).isEqualTo(4);
   }
 }

@@ -15,4 +15,11 @@ public interface AfOps {
 
   /** net/ipv4/ip_input.c::ip_rcv(): a whole received Ethernet frame (from the NIC's RX). */
   record IpRcv(byte[] frame) implements Command {}
+
+  /**
+   * net/ipv4/ip_input.c::ip_list_rcv(): the frames one NAPI poll received (netif_receive_skb_list),
+   * in arrival order, handed up together; the receiver takes them in this order. Not changed
+   * after sending.
+   */
+  record IpListRcv(byte[][] frames) implements Command {}
 }

@@ -9,6 +9,17 @@ public interface NetDeviceOps {
   /** ndo_start_xmit(): place the skb on the TX ring. The device queue never sends more than the ring holds. */
   record NdoStartXmit(SkBuff skb) implements Command {}
 
-  /** A frame arrives from the wire at the RX side of this NIC (last bit received). */
-  record WireRx(byte[] frame) implements Command {}
+  /**
+   * Frames that arrived from the wire at the RX side of this NIC, in arrival order: frame i's last
+   * bit was received at arrivalNs[i] (non-decreasing, none later than the delivery instant). A
+   * burst handed over together is what one NAPI poll sees after interrupt coalescing; a single
+   * frame is a batch of one. The arrays have the same length (at least 1) and are not changed
+   * after sending.
+   */
+  record WireRx(byte[][] frames, long[] arrivalNs) implements Command {
+    /** One frame whose last bit arrived at arrivalNs. */
+    public WireRx(byte[] frame, long arrivalNs) {
+      this(new byte[][] {frame}, new long[] {arrivalNs});
+    }
+  }
 }

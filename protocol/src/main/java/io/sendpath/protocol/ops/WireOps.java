@@ -5,8 +5,17 @@ public interface WireOps {
   interface Command {}
 
   /**
-   * A frame whose first bit leaves the NIC now; its last bit leaves serializationNs later. The
-   * wire delivers it to the far NIC after that plus its propagation delay.
+   * The frames of one skb, back to back on the line (a TSO burst; a single-frame skb is a train of
+   * one), sent to the wire at the first frame's departure. Frame i's first bit leaves at
+   * departNs[i] and its last bit serializationNs[i] later; departures are non-decreasing and no
+   * other frame leaves this NIC between them. The wire shows each frame to its sink at its own
+   * departure and delivers it to the far NIC after its serialization plus the propagation delay.
+   * The three arrays have the same length (at least 1) and are not changed after sending.
    */
-  record Transmit(byte[] frame, long serializationNs) implements Command {}
+  record Transmit(byte[][] frames, long[] departNs, long[] serializationNs) implements Command {
+    /** A train of one frame. */
+    public Transmit(byte[] frame, long departNs, long serializationNs) {
+      this(new byte[][] {frame}, new long[] {departNs}, new long[] {serializationNs});
+    }
+  }
 }
