@@ -31,16 +31,24 @@ public final class WireActor extends SimActor<WireOps.Command> {
   private final long propagationNs;
   /** Sees every frame at its departure time; null for none. */
   private final FrameSink sink;
+  /** The receiving host's clock: this wire's own, or another domain of its ClockGroup. */
+  private final VirtualClock farClock;
   private long frames;
   private long bytes;
 
   public static Behavior<WireOps.Command> create(VirtualClock clock, ActorRef<NetDeviceOps.Command> farNic, long propagationNs, FrameSink sink) {
-    if (propagationNs < 0) throw new IllegalArgumentException("propagation delay must be >= 0, got " + propagationNs);
-    return Behaviors.setup(ctx -> new WireActor(ctx, clock, farNic, propagationNs, sink));
+    return create(clock, clock, farNic, propagationNs, sink);
   }
 
-  private WireActor(ActorContext<WireOps.Command> context, VirtualClock clock, ActorRef<NetDeviceOps.Command> farNic, long propagationNs, FrameSink sink) {
+  /** A wire between two clock domains: farClock is the receiving host's (the frame crosses with scheduleFrom). */
+  public static Behavior<WireOps.Command> create(VirtualClock clock, VirtualClock farClock, ActorRef<NetDeviceOps.Command> farNic, long propagationNs, FrameSink sink) {
+    if (propagationNs < 0) throw new IllegalArgumentException("propagation delay must be >= 0, got " + propagationNs);
+    return Behaviors.setup(ctx -> new WireActor(ctx, clock, farClock, farNic, propagationNs, sink));
+  }
+
+  private WireActor(ActorContext<WireOps.Command> context, VirtualClock clock, VirtualClock farClock, ActorRef<NetDeviceOps.Command> farNic, long propagationNs, FrameSink sink) {
     super(context, clock);
+    this.farClock = farClock;
     this.farNic = farNic;
     this.propagationNs = propagationNs;
     this.sink = sink;
@@ -60,7 +68,7 @@ public final class WireActor extends SimActor<WireOps.Command> {
     frames++;
     bytes += frame.length;
     if (sink != null) sink.frame(now, frame, frame.length);
-    clock.schedule(now + msg.serializationNs() + propagationNs, farNic, new NetDeviceOps.WireRx(frame));
+    farClock.scheduleFrom(clock, now + msg.serializationNs() + propagationNs, farNic, new NetDeviceOps.WireRx(frame));
     return this;
   }
 
