@@ -36,6 +36,7 @@ import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
@@ -47,12 +48,25 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
  *   wire → NIC RX → ip_rcv → (tcp_v4_rcv | arp_rcv)
  * </pre>
  * Every actor here is spawned before the clock starts; those whose state is read at the end
- * report themselves through the 'ready' latch ({@link #ACTORS_REPORTING} per host).
+ * report themselves through the 'ready' latch ({@link #ACTORS_REPORTING} per host). A host's
+ * actors live in its {@link Domain}: one clock and one single-thread dispatcher per host, so the
+ * hosts of a run can run side by side under a {@link io.sendpath.sim.ClockGroup}.
  */
 public final class Host {
 
   /** Actors per host that count down the world's ready latch once their setup has run. */
   public static final int ACTORS_REPORTING = 3;
+
+  /**
+   * Where a host's actors live: the clock they report to and the Props (dispatcher) they are
+   * spawned with. Two hosts may share one (a one-domain run).
+   */
+  public record Domain(VirtualClock clock, Props props) {
+    /** The clock on the default dispatcher. */
+    public static Domain of(VirtualClock clock) {
+      return new Domain(clock, Props.empty());
+    }
+  }
 
   /**
    * The link both NICs sit on, and the NICs' settings. gro: the receiving NICs coalesce (one NAPI
@@ -78,8 +92,11 @@ public final class Host {
   private volatile DeviceQueueActor devQueueActor;
   private volatile IpActor ipActor;
   private ActorSystem<?> system;
+  /** The clock and dispatcher of every actor of this host (and of the wire leaving it). */
+  private final Domain domain;
 
-  private Host(String name, int addr, long mac, Fib fib) {
+  private Host(String name, int addr, long mac, Fib fib, Domain domain) {
+    this.domain = domain;
     this.name = name;
     this.addr = addr;
     this.mac = mac;
@@ -92,55 +109,60 @@ public final class Host {
   /** ipv4_specific: where sockets of this host hand their skbs. */
   public ActorRef<AfOps.Command> ip() { return top; }
   public ActorRef<NetDeviceOps.Command> nic() { return nic; }
+  public Domain domain() { return domain; }
 
   /** A host with sockets: IP on top of the shared lower layers. */
-  public static Host sender(ActorContext<?> ctx, VirtualClock clock, String name, int addr, long mac, Sysctls sysctls,
+  public static Host sender(ActorContext<?> ctx, Domain domain, String name, int addr, long mac, Sysctls sysctls,
       Link link, long seed, CountDownLatch ready, FaultWiring faults) {
-    Host h = lower(ctx, clock, name, addr, mac, sysctls, link, seed, ready, faults);
-    h.top = ctx.spawn(IpActor.create(clock, h.fib, sysctls, seed, h.neigh, a -> { h.ipActor = a; ready.countDown(); }), name + "-ip");
+    VirtualClock clock = domain.clock();
+    Host h = lower(ctx, domain, name, addr, mac, sysctls, link, seed, ready, faults);
+    h.top = ctx.spawn(IpActor.create(clock, h.fib, sysctls, seed, h.neigh, a -> { h.ipActor = a; ready.countDown(); }), name + "-ip", domain.props());
     h.neigh.tell(new NeighbourActor.AttachIp(h.top));
     return h;
   }
 
   /** The far end: the peer's IP and TCP in one actor on top of the same lower layers. */
-  public static Host peer(ActorContext<?> ctx, VirtualClock clock, String name, int addr, long mac, Sysctls sysctls,
+  public static Host peer(ActorContext<?> ctx, Domain domain, String name, int addr, long mac, Sysctls sysctls,
       Link link, long seed, RunMonitor monitor, BiFunction<FlowKey, Long, Payload> expected,
       java.util.function.ToLongFunction<FlowKey> connOf, CountDownLatch ready, Consumer<PeerActor> onPeer, FaultWiring faults) {
-    Host h = lower(ctx, clock, name, addr, mac, sysctls, link, seed, ready, faults);
+    VirtualClock clock = domain.clock();
+    Host h = lower(ctx, domain, name, addr, mac, sysctls, link, seed, ready, faults);
     PeerConfig pcfg = PeerConfig.builder().sysctls(sysctls).mtu(link.mtu()).seed(seed).build();
     h.top = ctx.spawn(PeerActor.create(clock, h.fib, sysctls, seed, h.neigh, monitor, connOf,
-        out -> new PeerListener(addr, -1, 4096, flow -> expected.apply(flow, seed), pcfg, out), onPeer, link.gro()), name + "-tcp");
+        out -> new PeerListener(addr, -1, 4096, flow -> expected.apply(flow, seed), pcfg, out), onPeer, link.gro()), name + "-tcp", domain.props());
     return h;
   }
 
-  private static Host lower(ActorContext<?> ctx, VirtualClock clock, String name, int addr, long mac, Sysctls sysctls,
+  private static Host lower(ActorContext<?> ctx, Domain domain, String name, int addr, long mac, Sysctls sysctls,
       Link link, long seed, CountDownLatch ready, FaultWiring faults) {
+    VirtualClock clock = domain.clock();
+    Props props = domain.props();
     Fib fib = new Fib();
     routes(fib, addr, true);
-    Host h = new Host(name, addr, mac, fib);
+    Host h = new Host(name, addr, mac, fib, domain);
     h.system = ctx.getSystem();
     NicConfig nicCfg = new NicConfig(mac, link.rateBps(), link.txRing(), link.tso(), link.txCsumOffload(), false, link.mtu(), 0);
     @SuppressWarnings("unchecked")
     ActorRef<AfOps.Command>[] up = new ActorRef[1];
     // One message up per NAPI poll (netif_receive_skb_list → ip_list_rcv).
-    h.nic = ctx.spawn(NicActor.createBatched(clock, nicCfg, frames -> clock.tell(up[0], new AfOps.IpListRcv(frames))), name + "-nic");
+    h.nic = ctx.spawn(NicActor.createBatched(clock, nicCfg, frames -> clock.tell(up[0], new AfOps.IpListRcv(frames))), name + "-nic", props);
     // A test double for a broken driver sits between the device queue and the NIC (tests only).
     ActorRef<NetDeviceOps.Command> driver = h.nic;
     @SuppressWarnings("unchecked")
     ActorRef<DevQueueOps.Command>[] devQueueRef = new ActorRef[1];
     if ("sender".equals(name) && faults.senderDevice() != null)
-      driver = ctx.spawn(DeviceTamperActor.create(clock, h.nic, devQueueRef, faults.senderDevice()), name + "-driver-double");
+      driver = ctx.spawn(DeviceTamperActor.create(clock, h.nic, devQueueRef, faults.senderDevice()), name + "-driver-double", props);
     h.devQueue = ctx.spawn(DeviceQueueActor.create(clock, driver,
-        out -> new NetdevQueue(clock.now(), qdiscFor(sysctls), link.txRing(), out), a -> { h.devQueueActor = a; ready.countDown(); }), name + "-devq");
+        out -> new NetdevQueue(clock.now(), qdiscFor(sysctls), link.txRing(), out), a -> { h.devQueueActor = a; ready.countDown(); }), name + "-devq", props);
     h.nic.tell(new NicActor.AttachDevQueue(h.devQueue));
     devQueueRef[0] = h.devQueue;
     // qdisc-drop faults wrap dev_queue_xmit between the neighbour layer and the device queue.
     ActorRef<DevQueueOps.Command> xmitEntry = h.devQueue;
     if (faults.plan().has(FaultKind.QDISC_DROP, name))
-      xmitEntry = ctx.spawn(QdiscFaultActor.create(clock, h.devQueue, faults.plan().of(FaultKind.QDISC_DROP, name), seed, faults.log()), name + "-qdisc-fault");
+      xmitEntry = ctx.spawn(QdiscFaultActor.create(clock, h.devQueue, faults.plan().of(FaultKind.QDISC_DROP, name), seed, faults.log()), name + "-qdisc-fault", props);
     Random neighRandom = new Random(seed ^ mac);
     h.neigh = ctx.spawn(NeighbourActor.create(clock, xmitEntry,
-        out -> new NeighTable(clock.now(), addr, mac, sysctls, neighRandom, out), a -> { h.neighActor = a; ready.countDown(); }), name + "-neigh");
+        out -> new NeighTable(clock.now(), addr, mac, sysctls, neighRandom, out), a -> { h.neighActor = a; ready.countDown(); }), name + "-neigh", props);
     // The receive path goes to whatever sits on top (IpActor or PeerActor), known once it is spawned.
     h.upHolder = up;
     return h;
@@ -168,32 +190,36 @@ public final class Host {
     return "pfifo".equals(sysctls.get("default_qdisc")) ? new Pfifo(txqueuelen) : new PfifoFast(txqueuelen);
   }
 
-  /** Plugs a cable between two hosts' NICs, one WireActor per direction. Call once, before the clock starts. */
-  public static void connect(ActorContext<?> ctx, VirtualClock clock, Host a, Host b, Link link, FrameSink sink,
-      FaultWiring faults) {
+  /**
+   * Plugs a cable between two hosts' NICs, one WireActor per direction. Call once, before the clock
+   * starts. Each wire lives in its sending host's domain and delivers into the receiving host's
+   * (wire faults sit at the receiving end, in its domain). 'sink' is called by both wires, from
+   * both domains' threads when they differ: it must be thread-safe.
+   */
+  public static void connect(ActorContext<?> ctx, Host a, Host b, Link link, FrameSink sink, FaultWiring faults) {
     a.upHolder[0] = a.top;
     b.upHolder[0] = b.top;
     // Wire faults wrap the far end of each direction (a is the sender, b the peer).
-    ActorRef<NetDeviceOps.Command> toB = wireEnd(ctx, clock, b, faults, Fault.Direction.TO_PEER, a.name + "-to-" + b.name);
-    ActorRef<NetDeviceOps.Command> toA = wireEnd(ctx, clock, a, faults, Fault.Direction.TO_SENDER, b.name + "-to-" + a.name);
+    ActorRef<NetDeviceOps.Command> toB = wireEnd(ctx, b, faults, Fault.Direction.TO_PEER, a.name + "-to-" + b.name);
+    ActorRef<NetDeviceOps.Command> toA = wireEnd(ctx, a, faults, Fault.Direction.TO_SENDER, b.name + "-to-" + a.name);
     // With GRO a burst reaches the far host as one NAPI poll when its last frame is in; without,
     // frame by frame at each one's arrival.
     WireActor.Delivery delivery = link.gro() ? WireActor.Delivery.NAPI_BURST : WireActor.Delivery.PER_FRAME;
-    ActorRef<io.sendpath.protocol.ops.WireOps.Command> ab =
-        ctx.spawn(WireActor.create(clock, toB, link.delayNs(), sink, delivery), a.name + "-to-" + b.name);
-    ActorRef<io.sendpath.protocol.ops.WireOps.Command> ba =
-        ctx.spawn(WireActor.create(clock, toA, link.delayNs(), sink, delivery), b.name + "-to-" + a.name);
+    ActorRef<io.sendpath.protocol.ops.WireOps.Command> ab = ctx.spawn(WireActor.create(a.domain.clock(), b.domain.clock(), toB,
+        link.delayNs(), sink, delivery), a.name + "-to-" + b.name, a.domain.props());
+    ActorRef<io.sendpath.protocol.ops.WireOps.Command> ba = ctx.spawn(WireActor.create(b.domain.clock(), a.domain.clock(), toA,
+        link.delayNs(), sink, delivery), b.name + "-to-" + a.name, b.domain.props());
     a.nic.tell(new NicActor.AttachWire(ab));
     b.nic.tell(new NicActor.AttachWire(ba));
   }
 
   /** The receiving NIC of one direction, or a WireFaultActor in front of it when faults act there. */
-  private static ActorRef<NetDeviceOps.Command> wireEnd(ActorContext<?> ctx, VirtualClock clock, Host to, FaultWiring faults,
+  private static ActorRef<NetDeviceOps.Command> wireEnd(ActorContext<?> ctx, Host to, FaultWiring faults,
       Fault.Direction d, String name) {
     io.sendpath.fault.WireFaults wf = faults.wireFaults(d);
     WireFaultActor.FrameTamper tamper = faults.tamper(d);
     if (wf == null && tamper == null) return to.nic;
-    return ctx.spawn(WireFaultActor.create(clock, to.nic, wf, tamper), name + "-faults");
+    return ctx.spawn(WireFaultActor.create(to.domain.clock(), to.nic, wf, tamper), name + "-faults", to.domain.props());
   }
 
   /** NIC counters, asked once the clock has stopped. */

@@ -9,9 +9,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * a final state: TIME_WAIT or CLOSE, or it failed) and every peer connection has closed. Then it
  * stops the clock, so timers that would run on for minutes (TIME_WAIT, neighbour aging) do not
  * stretch the run. Also counts bytes for the progress display.
+ *
+ * <p>The sender's application and the peer report from their own clock domains (their own
+ * threads, one window at a time), so the order in which reports arrive is not the order of their
+ * virtual times. The end of the workload is therefore computed from the times themselves: the
+ * earliest virtual time at which every sender had finished and every peer connection had closed
+ * (or belonged to a failed sender) — what one clock would have seen at the report that completed
+ * it, whatever order the threads delivered the reports in.
  */
 public final class RunMonitor {
+  /** The clock of the sender's application (its reports are stamped with it) and of the run's horizon. */
   private final VirtualClock clock;
+  /** The clock of the peer host (its reports are stamped with it); the same clock in a one-domain run. */
+  private final VirtualClock peerClock;
   private final AtomicInteger sendersLeft;
   private final AtomicInteger peersLeft;
   private final AtomicLong bytesDelivered = new AtomicLong();
@@ -28,13 +38,31 @@ public final class RunMonitor {
   private final boolean[] peerDone;
   /** Peer connections still awaited: neither closed nor belonging to a failed sender. Guarded by this. */
   private int peersAwaited;
+  /** Latest virtual time of a sender's report; -1 before any. Guarded by this. */
+  private long lastSenderAt = -1;
+  /** Latest virtual time of a peer close; -1 before any. Guarded by this. */
+  private long lastPeerClosedAt = -1;
+  /**
+   * Per connection: the earliest virtual time it stopped being awaited (its peer socket closed, or
+   * its sender failed); Long.MAX_VALUE while awaited. Guarded by this.
+   */
+  private final long[] awaitEndAt;
 
   public RunMonitor(VirtualClock clock, int connections) {
     this(clock, connections, flow -> -1);
   }
 
   public RunMonitor(VirtualClock clock, int connections, java.util.function.ToLongFunction<io.sendpath.protocol.FlowKey> connOf) {
-    this.clock = clock;
+    this(clock, clock, connections, connOf);
+  }
+
+  /** A monitor whose sender reports come from senderClock's domain and peer reports from peerClock's. */
+  public RunMonitor(VirtualClock senderClock, VirtualClock peerClock, int connections,
+      java.util.function.ToLongFunction<io.sendpath.protocol.FlowKey> connOf) {
+    this.clock = senderClock;
+    this.peerClock = peerClock;
+    this.awaitEndAt = new long[connections];
+    java.util.Arrays.fill(awaitEndAt, Long.MAX_VALUE);
     this.connOf = connOf;
     this.senderFailed = new boolean[connections];
     this.peerDone = new boolean[connections];
@@ -47,7 +75,12 @@ public final class RunMonitor {
   }
 
   public void senderFinished() {
-    if (sendersLeft.decrementAndGet() == 0 && peersLeft.get() == 0) finish();
+    boolean done;
+    synchronized (this) {
+      lastSenderAt = Math.max(lastSenderAt, clock.now());
+      done = sendersLeft.decrementAndGet() == 0 && peersLeft.get() == 0;
+    }
+    if (done) finish();
   }
 
   /**
@@ -59,9 +92,12 @@ public final class RunMonitor {
     long conn = connOf.applyAsLong(flow);
     boolean done;
     synchronized (this) {
+      long now = clock.now();
+      lastSenderAt = Math.max(lastSenderAt, now);
       if (errno != 0 && conn >= 0 && !senderFailed[(int) conn]) {
         senderFailed[(int) conn] = true;
         if (!peerDone[(int) conn]) peersAwaited--;
+        awaitEndAt[(int) conn] = Math.min(awaitEndAt[(int) conn], now);
       }
       done = sendersLeft.decrementAndGet() == 0 && (peersLeft.get() == 0 || peersAwaited == 0);
     }
@@ -69,16 +105,24 @@ public final class RunMonitor {
   }
 
   public void peerClosed() {
-    if (peersLeft.decrementAndGet() == 0 && sendersLeft.get() == 0) finish();
+    boolean done;
+    synchronized (this) {
+      lastPeerClosedAt = Math.max(lastPeerClosedAt, peerClock.now());
+      done = peersLeft.decrementAndGet() == 0 && sendersLeft.get() == 0;
+    }
+    if (done) finish();
   }
 
   /** The peer socket of connection 'conn' reached CLOSED. */
   public void peerClosed(long conn) {
     boolean done;
     synchronized (this) {
+      long now = peerClock.now();
+      lastPeerClosedAt = Math.max(lastPeerClosedAt, now);
       if (conn >= 0 && conn < peerDone.length && !peerDone[(int) conn]) {
         peerDone[(int) conn] = true;
         if (!senderFailed[(int) conn]) peersAwaited--;
+        awaitEndAt[(int) conn] = Math.min(awaitEndAt[(int) conn], now);
       }
       done = peersLeft.decrementAndGet() == 0 && sendersLeft.get() == 0
           || sendersLeft.get() == 0 && peersAwaited == 0;
@@ -129,10 +173,27 @@ public final class RunMonitor {
   public static final long DRAIN_NS = 2_000_000_000L;
 
   private void finish() {
+    long at;
     synchronized (this) {
       if (workloadDoneAt >= 0) return;
-      workloadDoneAt = clock.now();
+      at = doneAt();
+      workloadDoneAt = at;
     }
-    clock.setHorizon(workloadDoneAt + DRAIN_NS);
+    clock.setHorizon(at + DRAIN_NS);
+  }
+
+  /**
+   * The earliest virtual time at which the workload was over, from the reports' times: every
+   * sender had finished, and every peer connection had closed or every connection had stopped
+   * being awaited. Once both conditions hold no later report can lower it. Holds the lock.
+   */
+  private long doneAt() {
+    long peers = peersLeft.get() == 0 ? lastPeerClosedAt : Long.MAX_VALUE;
+    if (peersAwaited == 0) {
+      long awaited = -1;
+      for (long t : awaitEndAt) awaited = Math.max(awaited, t);
+      peers = Math.min(peers, awaited);
+    }
+    return Math.max(lastSenderAt, peers);
   }
 }

@@ -39,11 +39,15 @@ public final class FaultLog {
     return plan;
   }
 
-  /** Fault 'faultId' had 'effect' at 'now'. */
+  /**
+   * Fault 'faultId' had 'effect' at 'now'. The hosts report from their own clock domains, not in
+   * time order across them: first and last are the earliest and latest times, not the first and
+   * last reports.
+   */
   public synchronized void count(int faultId, Effect effect, long now) {
     effects[faultId][effect.ordinal()]++;
-    if (firstEffectNs[faultId] < 0) firstEffectNs[faultId] = now;
-    lastEffectNs[faultId] = now;
+    if (firstEffectNs[faultId] < 0 || now < firstEffectNs[faultId]) firstEffectNs[faultId] = now;
+    lastEffectNs[faultId] = Math.max(lastEffectNs[faultId], now);
   }
 
   /** A timeline line for fault 'faultId' (-1: a reaction not tied to one fault). */
@@ -63,10 +67,14 @@ public final class FaultLog {
     return s;
   }
 
-  /** The timeline ordered by time, then by the order events were logged. */
+  /**
+   * The timeline ordered by time, then by fault (reactions last), then by the order events were
+   * logged: each fault is logged from one clock domain, so the order does not depend on how the
+   * domains' threads interleaved.
+   */
   public synchronized List<Event> timeline() {
     List<Event> copy = new ArrayList<>(events);
-    copy.sort(Comparator.comparingLong(Event::timeNs));
+    copy.sort(Comparator.comparingLong(Event::timeNs).thenComparingInt(e -> e.faultId() < 0 ? Integer.MAX_VALUE : e.faultId()));
     return copy;
   }
 

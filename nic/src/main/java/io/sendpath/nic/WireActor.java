@@ -49,6 +49,8 @@ public final class WireActor extends SimActor<WireOps.Command> {
   /** Sees every frame at its departure time; null for none. */
   private final FrameSink sink;
   private final Delivery delivery;
+  /** The receiving host's clock: this wire's own, or another domain of its ClockGroup. */
+  private final VirtualClock farClock;
   /** Frames carried; counts each frame of a train. */
   private long frames;
   /** Bytes of the frames carried (as handed to the MAC, without FCS). */
@@ -56,19 +58,27 @@ public final class WireActor extends SimActor<WireOps.Command> {
 
   /** A wire that delivers frame by frame (PER_FRAME). */
   public static Behavior<WireOps.Command> create(VirtualClock clock, ActorRef<NetDeviceOps.Command> farNic, long propagationNs, FrameSink sink) {
-    return create(clock, farNic, propagationNs, sink, Delivery.PER_FRAME);
+    return create(clock, clock, farNic, propagationNs, sink, Delivery.PER_FRAME);
   }
 
+  /** A wire within one clock domain. */
   public static Behavior<WireOps.Command> create(VirtualClock clock, ActorRef<NetDeviceOps.Command> farNic, long propagationNs,
       FrameSink sink, Delivery delivery) {
-    if (propagationNs < 0) throw new IllegalArgumentException("propagation delay must be >= 0, got " + propagationNs);
-    if (delivery == null) throw new IllegalArgumentException("delivery mode is required");
-    return Behaviors.setup(ctx -> new WireActor(ctx, clock, farNic, propagationNs, sink, delivery));
+    return create(clock, clock, farNic, propagationNs, sink, delivery);
   }
 
-  private WireActor(ActorContext<WireOps.Command> context, VirtualClock clock, ActorRef<NetDeviceOps.Command> farNic,
+  /** A wire between two clock domains: farClock is the receiving host's (the frames cross with scheduleFrom). */
+  public static Behavior<WireOps.Command> create(VirtualClock clock, VirtualClock farClock, ActorRef<NetDeviceOps.Command> farNic,
+      long propagationNs, FrameSink sink, Delivery delivery) {
+    if (propagationNs < 0) throw new IllegalArgumentException("propagation delay must be >= 0, got " + propagationNs);
+    if (delivery == null) throw new IllegalArgumentException("delivery mode is required");
+    return Behaviors.setup(ctx -> new WireActor(ctx, clock, farClock, farNic, propagationNs, sink, delivery));
+  }
+
+  private WireActor(ActorContext<WireOps.Command> context, VirtualClock clock, VirtualClock farClock, ActorRef<NetDeviceOps.Command> farNic,
       long propagationNs, FrameSink sink, Delivery delivery) {
     super(context, clock);
+    this.farClock = farClock;
     this.farNic = farNic;
     this.propagationNs = propagationNs;
     this.sink = sink;
@@ -97,11 +107,11 @@ public final class WireActor extends SimActor<WireOps.Command> {
     if (delivery == Delivery.NAPI_BURST) {
       long[] arrival = new long[n];
       for (int i = 0; i < n; i++) arrival[i] = depart[i] + serialization[i] + propagationNs;
-      clock.schedule(arrival[n - 1], farNic, new NetDeviceOps.WireRx(train, arrival));
+      farClock.scheduleFrom(clock, arrival[n - 1], farNic, new NetDeviceOps.WireRx(train, arrival));
     } else {
       for (int i = 0; i < n; i++) {
         long arrival = depart[i] + serialization[i] + propagationNs;
-        clock.schedule(arrival, farNic, new NetDeviceOps.WireRx(train[i], arrival));
+        farClock.scheduleFrom(clock, arrival, farNic, new NetDeviceOps.WireRx(train[i], arrival));
       }
     }
     return this;

@@ -17,6 +17,13 @@ import org.apache.pekko.actor.typed.ActorRef;
  *
  * <p>Events at one instant are delivered in the order they were scheduled (a sequence number
  * breaks ties), so with one worker thread a run is reproducible byte for byte.
+ *
+ * <p>A clock made by a {@link ClockGroup} is one domain of it (one host): its actors run on one
+ * thread of their own, it releases only the instants of the group's current window, and when it
+ * has none left it tells the group instead of finishing. Messages for another domain go through
+ * {@link #scheduleFrom} (the wire), at least the group's lookahead ahead. The horizon, stop,
+ * failure and the finished future are the group's. A clock made with {@code new VirtualClock()}
+ * belongs to no group and behaves as it always did.
  */
 public final class VirtualClock {
 
@@ -35,6 +42,36 @@ public final class VirtualClock {
   private Throwable failure;
   /** False until {@link #start}: messages exchanged while the world is being built do not move time. */
   private volatile boolean started;
+  /** The group this clock is one domain of; null for a lone clock (one clock for the whole run). */
+  private final ClockGroup group;
+  /** This domain's index in its group; 0 for a lone clock. */
+  private final int index;
+  /** How released events reach their targets: an ActorRef tell, except in the group's pure tests. */
+  private final Delivery delivery;
+  /** Only instants before this are released: the group's window end; Long.MAX_VALUE alone. Guarded by events. */
+  private long windowEnd = Long.MAX_VALUE;
+  /** True from the group opening this domain's window until the domain reports it idle. Guarded by events. */
+  private boolean windowOpen;
+
+  /** Hands a released event to its target (an ActorRef in every run). */
+  interface Delivery {
+    void deliver(Object to, Object msg);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static final Delivery TELL = (to, msg) -> ((ActorRef<Object>) to).tell(msg);
+
+  /** A lone clock: the whole run on one calendar. */
+  public VirtualClock() {
+    this(null, 0, TELL);
+  }
+
+  /** Domain 'index' of 'group' (made by the group). */
+  VirtualClock(ClockGroup group, int index, Delivery delivery) {
+    this.group = group;
+    this.index = index;
+    this.delivery = delivery == null ? TELL : delivery;
+  }
 
   /** Current virtual time in ns. Only moves forward, and only while every actor is idle. */
   public long now() {
@@ -49,12 +86,36 @@ public final class VirtualClock {
   }
 
   /** Delivers msg at virtual time 'at' (clamped to now). */
-  @SuppressWarnings("unchecked")
   public <T> void schedule(long at, ActorRef<T> to, T msg) {
+    scheduleRaw(at, to, msg);
+  }
+
+  void scheduleRaw(long at, Object to, Object msg) {
     synchronized (events) {
       long t = Math.max(at, now);
       events.add(t, nextSeq++, to, msg);
     }
+  }
+
+  /**
+   * Delivers msg at 'at' to 'to', an actor of this clock, on behalf of an actor of clock 'from':
+   * how the far end of a wire is reached. With from == this it is {@link #schedule}. When the two
+   * are domains of one group the message waits in from's outbox until the window's barrier puts it
+   * on this calendar, so 'at' must lie at least the group's lookahead after from's now; an earlier
+   * one is a bug (the domain may already be past 'at') and throws, failing the run.
+   */
+  public <T> void scheduleFrom(VirtualClock from, long at, ActorRef<T> to, T msg) {
+    scheduleFromRaw(from, at, to, msg);
+  }
+
+  void scheduleFromRaw(VirtualClock from, long at, Object to, Object msg) {
+    if (from == this) {
+      scheduleRaw(at, to, msg);
+      return;
+    }
+    if (group == null || from.group != group)
+      throw new IllegalArgumentException("scheduleFrom: the two clocks are not domains of one ClockGroup");
+    group.crossSchedule(from.index, from.now, index, at, to, msg);
   }
 
   /** Delivers msg after 'delayNs' of virtual time. */
@@ -79,28 +140,42 @@ public final class VirtualClock {
 
   /** The receiver of a counted message calls this once it is handled. */
   public void done() {
-    if (outstanding.decrementAndGet() == 0) advance();
+    long left = outstanding.decrementAndGet();
+    if (left == 0) advance();
+    else if (left < 0) fail(new IllegalStateException("more messages handled than sent on clock " + index
+        + ": a message was told with another domain's clock (only the wire may cross domains, with scheduleFrom)"));
   }
 
   /**
    * Starts the clock (or nudges it after outside messages were sent with {@link #tell}): if every
-   * actor is idle, releases the next instant.
+   * actor is idle, releases the next instant. A domain starts its whole group.
    */
   public void start() {
+    if (group != null) {
+      group.start();
+      return;
+    }
     started = true;
-    outstanding.incrementAndGet();
-    done();
+    nudge();
   }
 
-  /** No event later than this is delivered; when only later ones remain the run is finished. */
+  /** No event later than this is delivered; when only later ones remain the run is finished. A domain sets its group's. */
   public void setHorizon(long atNs) {
+    if (group != null) {
+      group.setHorizon(atNs);
+      return;
+    }
     synchronized (events) {
       horizon = atNs;
     }
   }
 
-  /** Ends the run at the next idle point, whatever is still scheduled (a watchdog or the user). */
+  /** Ends the run at the next idle point, whatever is still scheduled (a watchdog or the user). A domain stops its group. */
   public void stop() {
+    if (group != null) {
+      group.stop();
+      return;
+    }
     stopped = true;
     start();
   }
@@ -111,6 +186,10 @@ public final class VirtualClock {
    * successors).
    */
   public void fail(Throwable cause) {
+    if (group != null) {
+      group.fail(cause);
+      return;
+    }
     synchronized (events) {
       if (failure == null) failure = cause;
     }
@@ -118,16 +197,20 @@ public final class VirtualClock {
     finished.complete(now);
   }
 
-  /** The first failure reported by {@link #fail}, or null. */
+  /** The first failure reported by {@link #fail}, or null (a domain: its group's). */
   public Throwable failure() {
+    if (group != null) return group.failure();
     synchronized (events) {
       return failure;
     }
   }
 
-  /** Completes with the final virtual time once nothing is left to do (or the horizon or a stop is reached). */
+  /**
+   * Completes with the final virtual time once nothing is left to do (or the horizon or a stop is
+   * reached); a domain's is its group's (the latest time any domain reached).
+   */
   public CompletableFuture<Long> finished() {
-    return finished;
+    return group != null ? group.finished() : finished;
   }
 
   /** Messages sent but not yet handled: zero whenever the clock is between instants. */
@@ -147,8 +230,47 @@ public final class VirtualClock {
     }
   }
 
-  @SuppressWarnings("unchecked")
+  // ---- for the group ----
+
+  /** Counts one outstanding message and hands it back: releases the next instant if every actor is idle. */
+  void nudge() {
+    outstanding.incrementAndGet();
+    done();
+  }
+
+  void markStarted() {
+    started = true;
+  }
+
+  /** Lets this domain release the instants before 'end'; it tells the group when it has none left. */
+  void openWindow(long end) {
+    synchronized (events) {
+      windowEnd = end;
+      windowOpen = true;
+    }
+  }
+
+  /** Time of the earliest event on the calendar; Long.MAX_VALUE when it is empty. */
+  long earliest() {
+    synchronized (events) {
+      return events.isEmpty() ? Long.MAX_VALUE : events.peekAt();
+    }
+  }
+
+  /** A message from another domain, put on the calendar by the barrier in the group's merge order. */
+  void enqueueMerged(long at, Object to, Object msg) {
+    scheduleRaw(at, to, msg);
+  }
+
+  int index() {
+    return index;
+  }
+
   private void advance() {
+    if (group != null) {
+      advanceInWindow();
+      return;
+    }
     synchronized (events) {
       // Another thread may have sent something between our decrement and the lock.
       if (outstanding.get() != 0 || !started) return;
@@ -156,25 +278,47 @@ public final class VirtualClock {
         finished.complete(now);
         return;
       }
-      now = events.peekAt();
-      int n = 0;
-      while (!events.isEmpty() && events.peekAt() == now) {
-        if (n == batchTo.length) {
-          batchTo = java.util.Arrays.copyOf(batchTo, 2 * n);
-          batchMsg = java.util.Arrays.copyOf(batchMsg, 2 * n);
+      releaseInstant();
+    }
+  }
+
+  /** A domain: release the next instant of the window, or report the domain idle to the group. */
+  private void advanceInWindow() {
+    synchronized (events) {
+      if (outstanding.get() != 0 || !started || !windowOpen) return;
+      if (!group.stopped() && !events.isEmpty()) {
+        long t = events.peekAt();
+        if (t < windowEnd && t <= group.horizon()) {
+          releaseInstant();
+          return;
         }
-        batchTo[n] = events.peekTarget();
-        batchMsg[n] = events.peekMessage();
-        n++;
-        events.removeFirst();
       }
-      outstanding.addAndGet(n);
-      delivered.addAndGet(n);
-      for (int i = 0; i < n; i++) {
-        ((ActorRef<Object>) batchTo[i]).tell(batchMsg[i]);
-        batchTo[i] = null;
-        batchMsg[i] = null;
+      windowOpen = false;
+    }
+    // outside the lock: the group's barrier takes every domain's calendar lock
+    group.idle(index);
+  }
+
+  /** Delivers every event of the earliest instant. Holds the events lock. */
+  private void releaseInstant() {
+    now = events.peekAt();
+    int n = 0;
+    while (!events.isEmpty() && events.peekAt() == now) {
+      if (n == batchTo.length) {
+        batchTo = java.util.Arrays.copyOf(batchTo, 2 * n);
+        batchMsg = java.util.Arrays.copyOf(batchMsg, 2 * n);
       }
+      batchTo[n] = events.peekTarget();
+      batchMsg[n] = events.peekMessage();
+      n++;
+      events.removeFirst();
+    }
+    outstanding.addAndGet(n);
+    delivered.addAndGet(n);
+    for (int i = 0; i < n; i++) {
+      delivery.deliver(batchTo[i], batchMsg[i]);
+      batchTo[i] = null;
+      batchMsg[i] = null;
     }
   }
 }

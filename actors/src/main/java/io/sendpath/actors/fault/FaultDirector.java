@@ -13,6 +13,7 @@ import io.sendpath.protocol.ops.AfOps;
 import io.sendpath.protocol.ops.NetDeviceOps;
 import io.sendpath.sim.SimActor;
 import io.sendpath.sim.VirtualClock;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.LongFunction;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -29,6 +30,13 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * Per-frame and per-skb faults (loss, qdisc drops, ...) need no message: their wrappers test the
  * window arithmetically. Overlapping windows of the same kind on the same host act once: the state
  * changes when the first opens and reverts when the last closes.
+ *
+ * <p>With one clock domain per host a director runs in each domain and reaches only its own
+ * host's layers ({@link #create(VirtualClock, FaultLog, Targets, Set)}): a message to another
+ * host's layer at the fault's instant would cross domains without the wire's delay. Each keeps the
+ * windows of the faults that act on its host on its own calendar (a link-down acts on both, so
+ * both directors keep it and each switches its own NIC's carrier); the timeline and action counts
+ * are written by the director of the fault's own host only, so they read as with one director.
  */
 public final class FaultDirector extends SimActor<FaultDirector.Command> {
 
@@ -51,24 +59,60 @@ public final class FaultDirector extends SimActor<FaultDirector.Command> {
       /** The sender host's TCP memory (tcp_mem); the mem-pressure fault lowers its limits. */
       io.sendpath.tcp.TcpMemory senderTcpMemory) {}
 
+  /** Both hosts: the director of a run with one clock domain. */
+  public static final Set<String> ALL_HOSTS = Set.of("sender", "peer");
+
   private final FaultLog log;
   private final Targets targets;
+  /** The hosts whose layers this director reaches ("sender", "peer"); targets of other hosts are not used. */
+  private final Set<String> hosts;
   /** Open windows per (kind, host): the state change happens on 0 → 1 and reverts on 1 → 0. */
   private final int[] open = new int[FaultKind.values().length * 2];
 
   public static Behavior<Command> create(VirtualClock clock, FaultLog log, Targets targets) {
-    return Behaviors.setup(ctx -> new FaultDirector(ctx, clock, log, targets));
+    return create(clock, log, targets, ALL_HOSTS);
   }
 
-  private FaultDirector(ActorContext<Command> ctx, VirtualClock clock, FaultLog log, Targets targets) {
+  /** The director of the clock domain of 'hosts': it reaches only their layers. */
+  public static Behavior<Command> create(VirtualClock clock, FaultLog log, Targets targets, Set<String> hosts) {
+    return Behaviors.setup(ctx -> new FaultDirector(ctx, clock, log, targets, hosts));
+  }
+
+  private FaultDirector(ActorContext<Command> ctx, VirtualClock clock, FaultLog log, Targets targets, Set<String> hosts) {
     super(ctx, clock);
     this.log = log;
     this.targets = targets;
+    this.hosts = hosts;
   }
 
   /** Puts the first window of every fault on the calendar; call once before the clock starts. */
   public static void scheduleAll(VirtualClock clock, FaultLog log, ActorRef<Command> director) {
-    for (Fault f : log.plan().faults()) clock.schedule(f.atNs(), director, new Window(f.id(), 0, true));
+    scheduleAll(clock, log, director, ALL_HOSTS);
+  }
+
+  /** Puts the first window of every fault acting on 'hosts' on the calendar of their domain's director. */
+  public static void scheduleAll(VirtualClock clock, FaultLog log, ActorRef<Command> director, Set<String> hosts) {
+    for (Fault f : log.plan().faults())
+      if (actsOn(f, hosts)) clock.schedule(f.atNs(), director, new Window(f.id(), 0, true));
+  }
+
+  /** The host whose layer a fault changes: the peer's application for peer faults, the sender's tcp_mem, else its host. */
+  static String hostOf(Fault f) {
+    return switch (f.kind()) {
+      case PEER_STOP_READING, PEER_RESET -> "peer";
+      case MEM_PRESSURE -> "sender";
+      default -> f.host();
+    };
+  }
+
+  /** Whether a director of 'hosts' keeps the fault's windows: it acts there (a link-down acts on both hosts). */
+  static boolean actsOn(Fault f, Set<String> hosts) {
+    return hosts.contains(hostOf(f)) || f.kind() == FaultKind.LINK_DOWN && (hosts.contains("sender") || hosts.contains("peer"));
+  }
+
+  /** Whether this director writes the fault's timeline and counts its actions (one director per fault does). */
+  private boolean logs(Fault f) {
+    return hosts.contains(hostOf(f));
   }
 
   @Override
@@ -81,13 +125,13 @@ public final class FaultDirector extends SimActor<FaultDirector.Command> {
     Fault f = log.plan().faults().get(w.faultId());
     if (w.open()) {
       long end = f.windowEnd(now);
-      log.event(now, f.id(), "window opens" + (end == Fault.FOREVER ? " (until the end of the run)" : " until " + end + " ns"));
+      if (logs(f)) log.event(now, f.id(), "window opens" + (end == Fault.FOREVER ? " (until the end of the run)" : " until " + end + " ns"));
       if (end != Fault.FOREVER) clock.schedule(end, getContext().getSelf(), new Window(f.id(), w.k(), false));
       int slot = slot(f);
       if (open[slot]++ == 0) apply(f, true, now);
       else if (f.kind() == FaultKind.PEER_RESET || f.kind() == FaultKind.SLOW_TX_COMPLETION) apply(f, true, now);
     } else {
-      log.event(now, f.id(), "window closes");
+      if (logs(f)) log.event(now, f.id(), "window closes");
       int slot = slot(f);
       if (--open[slot] == 0) apply(f, false, now);
       long next = f.windowStart(w.k() + 1);
@@ -105,8 +149,8 @@ public final class FaultDirector extends SimActor<FaultDirector.Command> {
     ActorRef<NetDeviceOps.Command> nic = f.host().equals("peer") ? targets.peerNic() : targets.senderNic();
     switch (f.kind()) {
       case LINK_DOWN -> {
-        clock.tell(targets.senderNic(), new NicActor.SetCarrier(!on));
-        clock.tell(targets.peerNic(), new NicActor.SetCarrier(!on));
+        if (hosts.contains("sender")) clock.tell(targets.senderNic(), new NicActor.SetCarrier(!on));
+        if (hosts.contains("peer")) clock.tell(targets.peerNic(), new NicActor.SetCarrier(!on));
         action(f, now, on ? "netif_carrier_off on both NICs" : "netif_carrier_on on both NICs");
       }
       case TX_RING_STALL -> {
@@ -150,6 +194,7 @@ public final class FaultDirector extends SimActor<FaultDirector.Command> {
   }
 
   private void action(Fault f, long now, String what) {
+    if (!logs(f)) return;
     log.count(f.id(), Effect.ACTION, now);
     log.event(now, f.id(), what);
   }

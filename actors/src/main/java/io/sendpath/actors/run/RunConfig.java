@@ -19,7 +19,10 @@ import io.sendpath.protocol.Sysctls;
  * @param txRingSize        NIC TX ring descriptors
  * @param tso               NIC TSO offload on (ethtool -K tso)
  * @param txCsumOffload     NIC checksum offload on
- * @param workerThreads     Pekko dispatcher threads (1 keeps runs byte-identical)
+ * @param workerThreads     how many clock domains (hosts) run their windows at the same time: 1 one
+ *                          after another, 2 side by side; frames are byte-identical either way.
+ *                          Each domain has one thread of its own; with no link delay there is one
+ *                          domain (no lookahead) and this is not used
  * @param maxSimulatedNs    stop the run at this virtual time even if not finished
  * @param sysctls           sender host's kernel settings (the peer uses Linux defaults)
  * @param faults            the fault plan (DESIGN §5); FaultPlan.NONE for a run without faults

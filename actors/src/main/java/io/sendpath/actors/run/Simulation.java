@@ -21,6 +21,7 @@ import io.sendpath.protocol.FlowKey;
 import io.sendpath.protocol.Payload;
 import io.sendpath.protocol.wire.FrameSink;
 import io.sendpath.protocol.wire.TimeOrderedFrameSink;
+import io.sendpath.sim.ClockGroup;
 import io.sendpath.sim.VirtualClock;
 import io.sendpath.tcp.TcpConfig;
 import io.sendpath.tcp.TcpCounters;
@@ -38,6 +39,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
@@ -62,6 +65,13 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  *  NicActor (ring, TSO, csum) ─ WireActor ──────────────► NicActor ────────────┘
  *             ▲ ◄──────────────── WireActor ◄──────────────────┘
  * </pre>
+ *
+ * <p>Each host is a clock domain of a {@link ClockGroup} (DESIGN §2): its own calendar and its own
+ * one-thread dispatcher ({@link #dispatcherOf}). The hosts meet only on the wire, whose
+ * propagation delay is the group's lookahead, so they run side by side, window by window, and the
+ * frames are the same with any number of worker threads ('threads': how many domains run at
+ * once). With no propagation delay there is no lookahead: both hosts share one domain, on one
+ * thread, and the run says so.
  */
 public final class Simulation {
   private Simulation() {}
@@ -106,24 +116,41 @@ public final class Simulation {
    * As {@link #run(RunConfig, FrameSink, ProgressListener)}; 'wiring' may add test doubles for broken
    * components to the fault wiring built from cfg's plan (tests of the invariant checks use it).
    */
-  public static RunResult run(RunConfig cfg, FrameSink rawSink, ProgressListener progress, UnaryOperator<FaultWiring> wiring) {
+  public static RunResult run(RunConfig cfg, FrameSink sink, ProgressListener progress, UnaryOperator<FaultWiring> wiring) {
+    return run(cfg, sink, progress, wiring, domainsFor(cfg));
+  }
+
+  /** As above with a given number of clock domains: 2 (one per host; needs a link delay) or 1 (both hosts on one). */
+  static RunResult run(RunConfig cfg, FrameSink sink, ProgressListener progress, UnaryOperator<FaultWiring> wiring, int domains) {
     long wallStart = System.nanoTime();
-    VirtualClock clock = new VirtualClock();
-    // Wires show a frame train ahead of the clock; the sink gets frames in timestamp order.
-    FrameSink sink = rawSink == null ? null : new TimeOrderedFrameSink(rawSink, clock::now);
-    RunMonitor monitor = new RunMonitor(clock, cfg.connections(), Simulation::connOfSenderFlow);
+    if (domains == 1 && cfg.linkDelayNs() <= 0)
+      System.err.println("sendpath: the link has no propagation delay, so the hosts cannot run apart (no lookahead):"
+          + " one clock domain for both, on one thread" + (cfg.workerThreads() > 1 ? " (threads = " + cfg.workerThreads() + " unused)" : ""));
+    ClockGroup clock = new ClockGroup(domains, cfg.linkDelayNs(), cfg.workerThreads());
+    RunMonitor monitor = new RunMonitor(clock.domain(0), clock.domain(domains - 1), cfg.connections(), Simulation::connOfSenderFlow);
     FaultLog faultLog = new FaultLog(cfg.faults());
     FaultWiring faults = wiring.apply(new FaultWiring(cfg.faults(), faultLog, cfg.seed(), Simulation::connOfFrame, null, null, null));
-    World world = new World(cfg, clock, monitor, sink, faults);
+    // Both wires call the sink, each from its own domain's thread, and a wire shows a frame train
+    // before its later frames depart; within a wire the frames come in time order, across the two
+    // they may not (a domain runs up to a lookahead ahead of the other). The time-ordered sink puts
+    // them in order: no domain can still submit a frame stamped before the slowest domain's now.
+    FrameSink frames = sink == null ? null : new TimeOrderedFrameSink(sink, () -> slowestNow(clock));
+    World world = new World(cfg, clock, monitor, frames, faults);
     CountDownLatch built = new CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicReference<Throwable> buildFailure = new java.util.concurrent.atomic.AtomicReference<>();
     ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(ctx -> {
-      world.build(ctx);
+      try {
+        world.build(ctx);
+      } catch (RuntimeException | Error e) {
+        buildFailure.set(e);
+      }
       built.countDown();
       return Behaviors.empty();
-    }), "sendpath", systemConfig(cfg.workerThreads()));
+    }), "sendpath", systemConfig(domains));
     try {
-      if (!built.await(600, TimeUnit.SECONDS) || !world.ready.await(600, TimeUnit.SECONDS))
-        throw new IllegalStateException("hosts were not built within 600 s");
+      if (!built.await(600, TimeUnit.SECONDS)) throw new IllegalStateException("hosts were not built within 600 s");
+      if (buildFailure.get() != null) throw new IllegalStateException("building the hosts failed: " + buildFailure.get(), buildFailure.get());
+      if (!world.ready.await(600, TimeUnit.SECONDS)) throw new IllegalStateException("hosts were not built within 600 s");
       clock.setHorizon(cfg.maxSimulatedNs());
       world.scheduleStarts();
       clock.start();
@@ -168,28 +195,57 @@ public final class Simulation {
       } catch (Exception ignored) {
         // shutting down; nothing simulated is lost here
       }
-      if (sink != null) sink.close();
+      if (frames != null) frames.close(); // flushes what the time-ordered sink still holds
     }
   }
 
-  static Config systemConfig(int threads) {
-    int n = Math.max(1, threads);
-    return ConfigFactory.parseString(
+  /** Clock domains of a run: one per host, or one for both when the link gives no lookahead. */
+  static int domainsFor(RunConfig cfg) {
+    return cfg.linkDelayNs() > 0 ? 2 : 1;
+  }
+
+  /** The dispatcher of clock domain i: one thread (a fork-join pool of parallelism 1, as one-thread runs always had). */
+  public static String dispatcherOf(int domain) {
+    return "sendpath.domain-" + domain + "-dispatcher";
+  }
+
+  /**
+   * One single-thread dispatcher per clock domain; the default dispatcher keeps Pekko's own work
+   * (the guardian that builds the world, asks at the end) on one thread beside them.
+   */
+  static Config systemConfig(int domains) {
+    StringBuilder b = new StringBuilder(
         "pekko.loglevel = WARNING\n"
             + "pekko.stdout-loglevel = WARNING\n"
             + "pekko.log-dead-letters = 0\n"
             + "pekko.log-dead-letters-during-shutdown = off\n"
-            + "pekko.actor.default-dispatcher.fork-join-executor.parallelism-min = " + n + "\n"
-            + "pekko.actor.default-dispatcher.fork-join-executor.parallelism-max = " + n + "\n"
+            + "pekko.actor.default-dispatcher.fork-join-executor.parallelism-min = 1\n"
+            + "pekko.actor.default-dispatcher.fork-join-executor.parallelism-max = 1\n"
             + "pekko.actor.default-dispatcher.fork-join-executor.parallelism-factor = 1.0\n"
-            + "pekko.actor.default-dispatcher.throughput = 64\n")
-        .withFallback(ConfigFactory.load());
+            + "pekko.actor.default-dispatcher.throughput = 64\n");
+    for (int i = 0; i < domains; i++) {
+      b.append(dispatcherOf(i)).append(" {\n")
+          .append("  type = Dispatcher\n  executor = fork-join-executor\n")
+          .append("  fork-join-executor { parallelism-min = 1, parallelism-max = 1, parallelism-factor = 1.0 }\n")
+          .append("  throughput = 64\n}\n");
+    }
+    return ConfigFactory.parseString(b.toString()).withFallback(ConfigFactory.load());
+  }
+
+  /** The earliest 'now' over the domains: a frame submitted from here on is stamped no earlier. */
+  static long slowestNow(ClockGroup group) {
+    long t = Long.MAX_VALUE;
+    for (int i = 0; i < group.size(); i++) t = Math.min(t, group.domain(i).now());
+    return t;
   }
 
   /** Everything one run builds, and what it reads back at the end. */
   static final class World {
     final RunConfig cfg;
-    final VirtualClock clock;
+    /** One clock domain per host (or one for both): domain 0 is the sender's. */
+    final ClockGroup clock;
+    /** The sender host's domain (its clock, its dispatcher) and the peer host's (the same in a one-domain run). */
+    final Host.Domain senderDomain, peerDomain;
     final RunMonitor monitor;
     final FrameSink sink;
     /** The application of every connection; set during build. */
@@ -206,13 +262,18 @@ public final class Simulation {
     TcpMemory tcpMemory;
     /** The plan's wrappers and log; FaultWiring.NONE-like (empty plan) for a run without faults. */
     final FaultWiring faults;
-    /** Opens and closes fault windows; null without a plan. */
-    ActorRef<FaultDirector.Command> director;
+    /** Open and close fault windows, one per clock domain (index = domain); null without a plan. */
+    ActorRef<FaultDirector.Command>[] directors;
+    /** The hosts each domain's director reaches. */
+    java.util.Set<String>[] directorHosts;
 
-    World(RunConfig cfg, VirtualClock clock, RunMonitor monitor, FrameSink sink, FaultWiring faults) {
+    World(RunConfig cfg, ClockGroup clock, RunMonitor monitor, FrameSink sink, FaultWiring faults) {
       this.faults = faults;
       this.cfg = cfg;
       this.clock = clock;
+      this.senderDomain = new Host.Domain(clock.domain(0), DispatcherSelector.fromConfig(dispatcherOf(0)));
+      int peerIndex = clock.size() - 1;
+      this.peerDomain = new Host.Domain(clock.domain(peerIndex), DispatcherSelector.fromConfig(dispatcherOf(peerIndex)));
       this.monitor = monitor;
       this.sink = sink;
       this.conns = new TcpConnectionActor[cfg.connections()];
@@ -222,24 +283,41 @@ public final class Simulation {
       this.ready = new CountDownLatch(cfg.connections() + 1 + Host.ACTORS_REPORTING * 2);
     }
 
+    @SuppressWarnings("unchecked")
     void build(org.apache.pekko.actor.typed.javadsl.ActorContext<Void> ctx) {
+      // each domain's windows start on its own dispatcher's thread
+      for (int i = 0; i < clock.size(); i++)
+        clock.setExecutor(i, ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(dispatcherOf(i))));
+      VirtualClock senderClock = senderDomain.clock();
+      Props senderProps = senderDomain.props();
       Host.Link link = new Host.Link(cfg.linkRateBps(), cfg.linkDelayNs(), cfg.mtu(), cfg.txRingSize(), cfg.tso(), cfg.txCsumOffload(),
           cfg.peerGro());
-      sender = Host.sender(ctx, clock, "sender", SENDER_IP, SENDER_MAC, cfg.sysctls(), link, cfg.seed(), ready, faults);
+      sender = Host.sender(ctx, senderDomain, "sender", SENDER_IP, SENDER_MAC, cfg.sysctls(), link, cfg.seed(), ready, faults);
       tcpMemory = TcpMemory.from(cfg.sysctls());
-      peer = Host.peer(ctx, clock, "peer", PEER_IP, PEER_MAC, io.sendpath.protocol.Sysctls.linuxDefaults(), link, cfg.seed(),
+      peer = Host.peer(ctx, peerDomain, "peer", PEER_IP, PEER_MAC, io.sendpath.protocol.Sysctls.linuxDefaults(), link, cfg.seed(),
           monitor, World::expectedPayload, Simulation::connOfSenderFlow, ready, a -> { peerActor = a; ready.countDown(); }, faults);
-      Host.connect(ctx, clock, sender, peer, link, sink, faults);
+      Host.connect(ctx, sender, peer, link, sink, faults);
       if (!faults.plan().isEmpty()) {
-        director = ctx.spawn(FaultDirector.create(clock, faults.log(), new FaultDirector.Targets(sender.nic(), peer.nic(),
+        FaultDirector.Targets targets = new FaultDirector.Targets(sender.nic(), peer.nic(),
             sender.ip(), peer.ip(), Simulation::flowOf, (fib, up) -> Host.routes(fib, SENDER_IP, up),
-            (fib, up) -> Host.routes(fib, PEER_IP, up), tcpMemory)), "fault-director");
+            (fib, up) -> Host.routes(fib, PEER_IP, up), tcpMemory);
+        // one director per domain, reaching only its own host's layers
+        int n = clock.size();
+        directors = new ActorRef[n];
+        directorHosts = new java.util.Set[n];
+        for (int i = 0; i < n; i++) {
+          directorHosts[i] = n == 1 ? FaultDirector.ALL_HOSTS : java.util.Set.of(i == 0 ? "sender" : "peer");
+          Host.Domain d = i == 0 ? senderDomain : peerDomain;
+          directors[i] = ctx.spawn(FaultDirector.create(d.clock(), faults.log(), targets, directorHosts[i]),
+              n == 1 ? "fault-director" : "fault-director-" + directorHosts[i].iterator().next(), d.props());
+        }
       }
       // one per host: what every socket reads from the sysctls and the route (tsoffset is per socket)
       TcpConfig tcpConfig = TcpConfig.from(cfg.sysctls(), cfg.mtu(), 65536, cfg.tso() && cfg.txCsumOffload(), 0);
       // the application of every connection; each connection's first owner until its TcpSink attaches
-      appRef = ctx.spawn(LoadGenerator.create(clock, new LoadGenerator.Workload(cfg.seed(), cfg.bytesPerConnection(),
-          cfg.writeSize(), cfg.holdUntilNs()), connRefs, monitor, Simulation::flowOf, a -> { app = a; ready.countDown(); }), "app");
+      appRef = ctx.spawn(LoadGenerator.create(senderClock, new LoadGenerator.Workload(cfg.seed(), cfg.bytesPerConnection(),
+          cfg.writeSize(), cfg.holdUntilNs()), connRefs, monitor, Simulation::flowOf, dispatcherOf(0),
+          a -> { app = a; ready.countDown(); }), "app", senderProps);
       for (int i = 0; i < cfg.connections(); i++) {
         final int id = i;
         FlowKey flow = flowOf(i);
@@ -248,15 +326,15 @@ public final class Simulation {
         int tsOffset = rnd.nextInt();
         Payload payload = new Payload.Generated(cfg.seed(), i);
 
-        ActorRef<TcpProt.Command> tcp = ctx.spawnAnonymous(TcpConnectionActor.create(clock, sender.ip(), appRef,
+        ActorRef<TcpProt.Command> tcp = ctx.spawnAnonymous(TcpConnectionActor.create(senderClock, sender.ip(), appRef,
             out -> {
               TcpSock sock = new TcpSock(tcpConfig, flow, id, iss, payload, out);
               sock.setTsOffset(tsOffset);
               sock.setMemory(tcpMemory);
               return sock;
-            }, cfg.copyRateBytesPerSec(), a -> { conns[id] = a; ready.countDown(); }));
+            }, cfg.copyRateBytesPerSec(), a -> { conns[id] = a; ready.countDown(); }), senderProps);
         connRefs[i] = tcp;
-        clock.tell(sender.ip(), new IpActor.InetHash(flow.reverse(), tcp));
+        senderClock.tell(sender.ip(), new IpActor.InetHash(flow.reverse(), tcp));
       }
     }
 
@@ -283,14 +361,16 @@ public final class Simulation {
 
     void scheduleStarts() {
       // setup at time 0, before any connection starts: slow readers at the peer, slow TX completion
-      if (!cfg.peerReaders().isEmpty()) clock.schedule(0, peer.ip(), new PeerActor.SetReadRates(cfg::peerReadRateOf));
-      if (cfg.txCompletionDelayNs() > 0) clock.schedule(0, sender.nic(), new NicActor.SetCompletionDelay(cfg.txCompletionDelayNs()));
+      VirtualClock senderClock = senderDomain.clock();
+      if (!cfg.peerReaders().isEmpty()) peerDomain.clock().schedule(0, peer.ip(), new PeerActor.SetReadRates(cfg::peerReadRateOf));
+      if (cfg.txCompletionDelayNs() > 0) senderClock.schedule(0, sender.nic(), new NicActor.SetCompletionDelay(cfg.txCompletionDelayNs()));
       SplittableRandom rnd = new SplittableRandom(cfg.seed());
       for (int i = 0; i < cfg.connections(); i++) {
         long at = cfg.startJitterNs() > 0 ? rnd.nextLong(cfg.startJitterNs()) : 0;
-        clock.schedule(at, appRef, new LoadGenerator.Start(i));
+        senderClock.schedule(at, appRef, new LoadGenerator.Start(i));
       }
-      if (director != null) FaultDirector.scheduleAll(clock, faults.log(), director);
+      if (directors != null)
+        for (int i = 0; i < directors.length; i++) FaultDirector.scheduleAll(clock.domain(i), faults.log(), directors[i], directorHosts[i]);
     }
 
     RunResult result(double wallSeconds, String watchdog) {
@@ -360,6 +440,8 @@ public final class Simulation {
       long frames = sender.nicFramesOut() + peer.nicFramesOut();
       counters.put("framesSender", sender.nicFramesOut());
       counters.put("framesPeer", peer.nicFramesOut());
+      counters.put("sim.clock_domains", (long) clock.size());
+      counters.put("sim.windows", clock.windows());
       double simSeconds = (monitor.workloadDoneAt() >= 0 ? monitor.workloadDoneAt() : now) / 1e9;
       return new RunResult(cfg.connections(), accepted, delivered, frames, retrans, simSeconds, wallSeconds,
           clock.eventsDelivered(), stats, counters, violations, faults.log().summary(), faults.log().timeline());

@@ -15,7 +15,11 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.stream.ActorAttributes;
 import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.RunnableGraph;
 
 /**
  * The load generator's application, one actor for every connection of a run: at connection i's
@@ -26,6 +30,9 @@ import org.apache.pekko.stream.Materializer;
  * finish, bytes accepted, send-buffer wait, errno); the stream itself is gone as soon as its result
  * is decided, because the sink hands the socket back to this actor ({@link TcpSinkSettings#withOwnerAfter}),
  * which then takes the socket's remaining events (FIN_WAIT, TIME_WAIT) and ignores them.
+ *
+ * <p>The streams run on the dispatcher named at creation, the sender host's (one thread, as the
+ * connections'), so a stream stage never runs beside the actors of its own clock domain.
  */
 public final class LoadGenerator extends SimActor<SockEvent> {
 
@@ -48,6 +55,8 @@ public final class LoadGenerator extends SimActor<SockEvent> {
   /** The flow each connection sends, for the run monitor. */
   private final LongFunction<FlowKey> flowOf;
   private final Materializer materializer;
+  /** Dispatcher of every stream this generator materializes (the sender domain's); null for the materializer's default. */
+  private final String streamDispatcher;
   // ---- per connection, by number; -1 for a time that has not come ----
   private final long[] startNs;
   private final long[] finishNs;
@@ -61,16 +70,23 @@ public final class LoadGenerator extends SimActor<SockEvent> {
 
   public static Behavior<SockEvent> create(VirtualClock clock, Workload work, ActorRef<TcpProt.Command>[] conns,
       RunMonitor monitor, LongFunction<FlowKey> flowOf, Consumer<LoadGenerator> onCreate) {
+    return create(clock, work, conns, monitor, flowOf, null, onCreate);
+  }
+
+  /** As above; the streams run on 'streamDispatcher' (a config path; null: the materializer's default). */
+  public static Behavior<SockEvent> create(VirtualClock clock, Workload work, ActorRef<TcpProt.Command>[] conns,
+      RunMonitor monitor, LongFunction<FlowKey> flowOf, String streamDispatcher, Consumer<LoadGenerator> onCreate) {
     return Behaviors.setup(ctx -> {
-      LoadGenerator g = new LoadGenerator(ctx, clock, work, conns, monitor, flowOf);
+      LoadGenerator g = new LoadGenerator(ctx, clock, work, conns, monitor, flowOf, streamDispatcher);
       onCreate.accept(g);
       return g;
     });
   }
 
   private LoadGenerator(ActorContext<SockEvent> ctx, VirtualClock clock, Workload work, ActorRef<TcpProt.Command>[] conns,
-      RunMonitor monitor, LongFunction<FlowKey> flowOf) {
+      RunMonitor monitor, LongFunction<FlowKey> flowOf, String streamDispatcher) {
     super(ctx, clock);
+    this.streamDispatcher = streamDispatcher;
     this.work = work;
     this.conns = conns;
     this.monitor = monitor;
@@ -105,14 +121,17 @@ public final class LoadGenerator extends SimActor<SockEvent> {
         .withOnUpstreamFinish(work.holdUntilNs() > 0 ? TcpSinkSettings.OnUpstreamFinish.KEEP_OPEN : TcpSinkSettings.OnUpstreamFinish.CLOSE)
         .withOwnerAfter(getContext().getSelf());
     ActorRef<SockEvent> self = getContext().getSelf();
-    PayloadSource.generated(new Payload.Generated(work.seed(), id), work.bytesPerConnection(), work.writeSize())
-        .runWith(TcpSink.create(clock, conns[id], settings, (bytes, blockedNs) -> {
+    RunnableGraph<CompletionStage<TcpSink.Result>> graph = PayloadSource.generated(new Payload.Generated(work.seed(), id),
+            work.bytesPerConnection(), work.writeSize())
+        .toMat(TcpSink.create(clock, conns[id], settings, (bytes, blockedNs) -> {
           accepted[id] += bytes;
           if (blockedNs > 0) {
             sndbufLimitedNs[id] += blockedNs;
             sndbufWaits[id]++;
           }
-        }), materializer)
+        }), Keep.right());
+    if (streamDispatcher != null) graph = graph.addAttributes(ActorAttributes.dispatcher(streamDispatcher));
+    graph.run(materializer)
         // runs inside the sink's handling of a counted event, so the tell is in virtual time
         .whenComplete((result, failure) -> clock.tell(self, new Finished(id, result, failure)));
     return this;

@@ -7,7 +7,12 @@ import io.sendpath.protocol.wire.Decoded;
 import io.sendpath.protocol.wire.FrameCodec;
 import io.sendpath.protocol.wire.FrameSink;
 import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Whole runs through every layer, in virtual time, checked at the end by the run's invariants. */
@@ -19,30 +24,42 @@ class EndToEndTest {
         d.txRingSize(), true, true, 1, 60_000_000_000L, Sysctls.linuxDefaults(), io.sendpath.fault.FaultPlan.NONE);
   }
 
-  /** Hashes every frame with its timestamp, and checks each one decodes with good checksums. */
+  /**
+   * Hashes every frame with its timestamp, in time order (ties: the sending MAC, then the wire's
+   * own order), and checks each one decodes with good checksums. The two wires call it from their
+   * clock domains' threads, each in time order but up to a lookahead apart from the other, so the
+   * frames are put in time order here, as a time-ordered pcap writer would store them.
+   */
   static final class DigestSink implements FrameSink {
-    final MessageDigest md;
-    long frames, badFrames;
-    long lastTime = Long.MIN_VALUE;
-    boolean timeWentBack;
+    record Seen(long timeNs, long srcMac, long order, byte[] frame) {}
 
-    DigestSink() throws Exception {
-      md = MessageDigest.getInstance("SHA-256");
-    }
+    final List<Seen> seen = new ArrayList<>();
+    long frames, badFrames;
+    /** Last timestamp per sending MAC: each wire's frames come in time order. */
+    final Map<Long, Long> lastTime = new HashMap<>();
+    boolean timeWentBack;
 
     @Override
     public synchronized void frame(long timeNs, byte[] frame, int len) {
       frames++;
-      if (timeNs < lastTime) timeWentBack = true;
-      lastTime = timeNs;
-      for (int i = 0; i < 8; i++) md.update((byte) (timeNs >>> (8 * i)));
-      md.update(frame, 0, len);
+      long src = 0;
+      for (int i = 6; i < 12; i++) src = (src << 8) | (frame[i] & 0xFF);
+      Long last = lastTime.put(src, timeNs);
+      if (last != null && timeNs < last) timeWentBack = true;
       byte[] copy = java.util.Arrays.copyOf(frame, len);
-      Decoded d = FrameCodec.decode(copy);
+      seen.add(new Seen(timeNs, src, frames, copy));
+      Decoded d = FrameCodec.decode(java.util.Arrays.copyOf(frame, len));
       if (!d.ok()) badFrames++;
     }
 
-    String hex() {
+    synchronized String hex() throws Exception {
+      List<Seen> sorted = new ArrayList<>(seen);
+      sorted.sort(Comparator.comparingLong(Seen::timeNs).thenComparingLong(Seen::srcMac).thenComparingLong(Seen::order));
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      for (Seen f : sorted) {
+        for (int i = 0; i < 8; i++) md.update((byte) (f.timeNs() >>> (8 * i)));
+        md.update(f.frame());
+      }
       return HexFormat.of().formatHex(md.digest());
     }
   }

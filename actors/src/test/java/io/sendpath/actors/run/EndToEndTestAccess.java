@@ -22,7 +22,7 @@ public final class EndToEndTestAccess {
       return inner.frames;
     }
 
-    public String hex() {
+    public String hex() throws Exception {
       return inner.hex();
     }
   }
