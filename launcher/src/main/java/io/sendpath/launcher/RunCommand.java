@@ -67,7 +67,7 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--seed", paramLabel = "N", description = "Seed for every random choice (overrides the scenario's seed).")
   private Long seed;
 
-  @Option(names = "--threads", paramLabel = "N", description = "Pekko worker threads (overrides 'threads'; 1 keeps runs byte-identical).")
+  @Option(names = "--threads", paramLabel = "N", description = "Hosts (clock domains) running side by side: 1 or 2 (overrides 'threads'); the frames are the same either way.")
   private String threads;
 
   @Option(names = "--faults", paramLabel = "PLAN.conf",
