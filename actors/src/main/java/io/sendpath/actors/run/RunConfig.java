@@ -122,7 +122,7 @@ public record RunConfig(
   /** The embedded default experiment: 1,000 × 1 MiB over 10 Gbit/s, 5 ms one way, CUBIC. */
   public static RunConfig defaults() {
     return new RunConfig(1000, 1L << 20, 1 << 16, 10_000_000_000L, 5_000_000L, 1500,
-        1_000_000L, 1, 256, true, true, 1, 600_000_000_000L, Sysctls.linuxDefaults(), FaultPlan.NONE);
+        1_000_000L, 1, 256, true, true, 2, 600_000_000_000L, Sysctls.linuxDefaults(), FaultPlan.NONE);
   }
 
   /** This configuration with another fault plan. */
