@@ -301,12 +301,13 @@ public final class FqCodel implements Qdisc {
       stats.notePeak();
       return NetXmit.SUCCESS;
     }
-    stats.notePeak();
+    // over the limit: the peak is noted after the drop (qlen <= limit again), as the FIFOs never show limit + 1
     int prevQlen = stats.qlen;
     int hit = fqCodelDrop(dropBatchSize);
     int dropped = prevQlen - stats.qlen;
     dropOverlimit += dropped;
     if (memoryLimited) dropOvermemory += dropped;
+    stats.notePeak();
     // qdisc_tree_reduce_backlog() informs parents only; a root qdisc has none.
     return hit == idx ? NetXmit.CN : NetXmit.SUCCESS;
   }
