@@ -22,6 +22,7 @@ import io.sendpath.protocol.ops.DevQueueOps;
 import io.sendpath.protocol.ops.NeighOps;
 import io.sendpath.protocol.ops.NetDeviceOps;
 import io.sendpath.protocol.wire.FrameSink;
+import io.sendpath.qdisc.FqCodel;
 import io.sendpath.qdisc.NetdevQueue;
 import io.sendpath.qdisc.Pfifo;
 import io.sendpath.qdisc.PfifoFast;
@@ -153,7 +154,7 @@ public final class Host {
     if ("sender".equals(name) && faults.senderDevice() != null)
       driver = ctx.spawn(DeviceTamperActor.create(clock, h.nic, devQueueRef, faults.senderDevice()), name + "-driver-double", props);
     h.devQueue = ctx.spawn(DeviceQueueActor.create(clock, driver,
-        out -> new NetdevQueue(clock.now(), qdiscFor(sysctls), link.txRing(), out), a -> { h.devQueueActor = a; ready.countDown(); }), name + "-devq", props);
+        out -> new NetdevQueue(clock.now(), qdiscFor(sysctls, link.mtu(), seed ^ mac), link.txRing(), out), a -> { h.devQueueActor = a; ready.countDown(); }), name + "-devq", props);
     h.nic.tell(new NicActor.AttachDevQueue(h.devQueue));
     devQueueRef[0] = h.devQueue;
     // qdisc-drop faults wrap dev_queue_xmit between the neighbour layer and the device queue.
@@ -184,10 +185,18 @@ public final class Host {
     }
   }
 
-  /** The root qdisc named by net.core.default_qdisc, limited by txqueuelen (1000). */
-  static Qdisc qdiscFor(Sysctls sysctls) {
+  /**
+   * The root qdisc named by net.core.default_qdisc: the FIFOs limited by txqueuelen (1000);
+   * fq_codel with its own defaults (limit 10240, quantum = MTU + 14), its flow hash seeded by
+   * 'hashSeed' (net/sched/sch_api.c: the default qdisc is created as if by `tc qdisc add ... root`).
+   */
+  static Qdisc qdiscFor(Sysctls sysctls, int mtu, long hashSeed) {
     int txqueuelen = 1000;
-    return "pfifo".equals(sysctls.get("default_qdisc")) ? new Pfifo(txqueuelen) : new PfifoFast(txqueuelen);
+    return switch (sysctls.get("default_qdisc")) {
+      case "pfifo" -> new Pfifo(txqueuelen);
+      case "fq_codel" -> new FqCodel(mtu, hashSeed);
+      default -> new PfifoFast(txqueuelen);
+    };
   }
 
   /**
@@ -249,6 +258,19 @@ public final class Host {
     into.put(prefix + "qdisc.qlen", (long) st.qlen);
     into.put(prefix + "qdisc.max_backlog", st.maxBacklog);
     into.put(prefix + "qdisc.max_qlen", (long) st.maxQlen);
+    if (q.qdisc() instanceof FqCodel fq) {
+      // tc -s qdisc: fq_codel's xstats (struct tc_fq_codel_qd_stats)
+      into.put(prefix + "qdisc.maxpacket", (long) fq.maxpacket());
+      into.put(prefix + "qdisc.drop_overlimit", fq.dropOverlimit());
+      into.put(prefix + "qdisc.drop_overmemory", fq.dropOvermemory());
+      into.put(prefix + "qdisc.new_flow_count", fq.newFlowCount());
+      into.put(prefix + "qdisc.ecn_mark", fq.ecnMark());
+      into.put(prefix + "qdisc.ce_mark", fq.ceMark());
+      into.put(prefix + "qdisc.memory_used", fq.memoryUsage());
+      into.put(prefix + "qdisc.new_flows_len", (long) fq.newFlowsLen());
+      into.put(prefix + "qdisc.old_flows_len", (long) fq.oldFlowsLen());
+      into.put(prefix + "qdisc.codel_drops", fq.codelDrops());
+    }
     into.put(prefix + "dev.drv_stops", q.drvStops());
     into.put(prefix + "dev.bql_stops", q.bqlStops());
     NeighTable n = neighActor.core();

@@ -107,7 +107,7 @@ public final class NetdevQueue {
       if (schDirectXmit(now) && qdisc.qlen() > 0) qdiscRun(now);
       return NetXmit.SUCCESS;
     }
-    int rc = qdisc.enqueue(skb);
+    int rc = qdisc.enqueue(now, skb);
     qdisc.stats().notePeak();
     qdiscRun(now);
     return rc;
@@ -122,7 +122,7 @@ public final class NetdevQueue {
     int left = quota;
     while (true) {
       // qdisc_restart(): dequeue_skb then sch_direct_xmit
-      int packets = dequeueSkb();
+      int packets = dequeueSkb(now);
       if (packets == 0) return;
       boolean more = schDirectXmit(now);
       if (!more) return;
@@ -141,7 +141,7 @@ public final class NetdevQueue {
    * by try_bulk_dequeue_skb(), more while the BQL budget lasts. Fills {@link #bulk}; returns the
    * number of skbs taken.
    */
-  private int dequeueSkb() {
+  private int dequeueSkb(long now) {
     if (!gsoSkb.isEmpty()) {
       if (stopped()) return 0;
       SkBuff skb = gsoSkb.pollFirst();
@@ -152,13 +152,13 @@ public final class NetdevQueue {
       return 1;
     }
     if (stopped()) return 0;
-    SkBuff skb = qdisc.dequeue();
+    SkBuff skb = qdisc.dequeue(now);
     if (skb == null) return 0;
     bulk.add(skb);
     // qdisc_avail_bulklimit() = dql_avail(); GSO skbs count their whole length
     int byteLimit = (bqlEnabled ? dql.avail() : 0) - Qdisc.pktLen(skb);
     while (byteLimit > 0) {
-      SkBuff next = qdisc.dequeue();
+      SkBuff next = qdisc.dequeue(now);
       if (next == null) break;
       byteLimit -= Qdisc.pktLen(next);
       bulk.add(next);

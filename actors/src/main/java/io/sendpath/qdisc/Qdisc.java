@@ -25,8 +25,26 @@ public interface Qdisc {
   /** ->dequeue(): the next skb to send, or null; counts it in bytes/packets. */
   SkBuff dequeue();
 
+  /**
+   * ->enqueue() at virtual time 'now' (ns). Qdiscs that keep time (fq_codel stamps each skb for
+   * CoDel's sojourn time) override this; the FIFOs ignore the time.
+   */
+  default int enqueue(long now, SkBuff skb) {
+    return enqueue(skb);
+  }
+
+  /** ->dequeue() at virtual time 'now' (ns); the FIFOs ignore the time. */
+  default SkBuff dequeue(long now) {
+    return dequeue();
+  }
+
   /** ->peek(): the skb dequeue() would return, left in place; null when empty. */
   SkBuff peek();
+
+  /** ->peek() at virtual time 'now' (ns), for qdiscs whose peek dequeues (qdisc_peek_dequeued). */
+  default SkBuff peek(long now) {
+    return peek();
+  }
 
   /** q->q.qlen: skbs held, requeued ones included. */
   default int qlen() {
@@ -43,7 +61,7 @@ public interface Qdisc {
   /** TCQ_F_CAN_BYPASS: an skb arriving at an empty qdisc may go straight to the driver. */
   boolean canBypass();
 
-  /** The `tc` kind: "pfifo_fast", "pfifo". */
+  /** The `tc` kind: "pfifo_fast", "pfifo", "fq_codel". */
   String kind();
 
   /**

@@ -129,8 +129,8 @@ public final class Sysctls {
       }
     } else if (name.equals("tcp_congestion_control") && !v.equals("cubic") && !v.equals("reno")) {
       throw new IllegalArgumentException("sysctl tcp_congestion_control: '" + value + "' is not one of cubic, reno");
-    } else if (name.equals("default_qdisc") && !v.equals("pfifo_fast") && !v.equals("pfifo")) {
-      throw new IllegalArgumentException("sysctl default_qdisc: '" + value + "' is not one of pfifo_fast, pfifo");
+    } else if (name.equals("default_qdisc") && !v.equals("pfifo_fast") && !v.equals("pfifo") && !v.equals("fq_codel")) {
+      throw new IllegalArgumentException("sysctl default_qdisc: '" + value + "' is not one of pfifo_fast, pfifo, fq_codel");
     }
     values.put(name, v);
     return this;
