@@ -39,7 +39,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Keys (defaults in {@code default.conf}): connections, bytes-per-connection, write-size,
  * link.rate, link.delay, link.mtu, start-jitter, seed, nic.tx-ring, nic.tso,
  * nic.tx-checksum-offload, threads, max-simulated-time, hold-until, socket.copy-rate,
- * nic.tx-completion-delay, peer.gro, peer.readers, and sysctl.&lt;name&gt; for every name of
+ * socket.sndbuf, socket.notsent-lowat, socket.user-timeout, nic.tx-completion-delay, peer.gro,
+ * peer.readers, and sysctl.&lt;name&gt; for every name of
  * {@link Sysctls#defaults()}. Sizes follow HOCON (1MiB, 64KiB, 1048576; K = KiB = 1024, kB = 1000),
  * durations follow HOCON (5ms, 100us, 1s; a bare number is milliseconds), rates see {@link Units}.
  */
@@ -55,7 +56,8 @@ public final class Scenario {
       "start-jitter", "seed",
       "nic.tx-ring", "nic.tso", "nic.tx-checksum-offload",
       "threads", "max-simulated-time", "hold-until",
-      "socket.copy-rate", "nic.tx-completion-delay", "peer.gro");
+      "socket.copy-rate", "socket.sndbuf", "socket.notsent-lowat", "socket.user-timeout",
+      "nic.tx-completion-delay", "peer.gro");
 
   /** The peer application's per-connection read rates: a list of { connections, read-rate }. */
   static final String PEER_READERS = "peer.readers";
@@ -241,6 +243,15 @@ public final class Scenario {
     long txCompletionDelay = duration(merged, "nic.tx-completion-delay", 0);
     List<RunConfig.PeerReader> readers = peerReaders(merged, connections);
     boolean peerGro = bool(merged, "peer.gro");
+    // setsockopt() values; 0 = not set. SO_SNDBUF takes an int (the kernel doubles it), and
+    // TCP_USER_TIMEOUT is an unsigned int of ms that the kernel rejects above INT_MAX.
+    int sndbuf = (int) size(merged, "socket.sndbuf", 0, Integer.MAX_VALUE / 2);
+    long notsentLowat = size(merged, "socket.notsent-lowat", 0, Integer.MAX_VALUE);
+    long userTimeoutNs = duration(merged, "socket.user-timeout", 0);
+    if (userTimeoutNs / 1_000_000L > Integer.MAX_VALUE)
+      throw bad(merged.getValue("socket.user-timeout"), "socket.user-timeout", "must be at most " + Integer.MAX_VALUE + " ms");
+    if (userTimeoutNs % 1_000_000L != 0)
+      throw bad(merged.getValue("socket.user-timeout"), "socket.user-timeout", "must be whole milliseconds (TCP_USER_TIMEOUT is in ms)");
     if (bytesPerConnection > 0 && connections > Long.MAX_VALUE / bytesPerConnection) {
       ConfigValue v = merged.getValue("bytes-per-connection");
       throw new ScenarioException(where(v.origin()) + ": bytes-per-connection: " + connections
@@ -267,7 +278,8 @@ public final class Scenario {
     FaultPlan plan = FaultPlanParser.parse(faultsFile != null ? faultsFile : merged, connections);
     RunConfig cfg = new RunConfig(connections, bytesPerConnection, writeSize, linkRate, linkDelay, mtu,
         startJitter, seed, txRing, tso, txCsum, threads, maxSimulated, sysctls, plan, holdUntil,
-        copyRate, txCompletionDelay, readers, peerGro);
+        copyRate, txCompletionDelay, readers, peerGro,
+        new RunConfig.SocketOptions(sndbuf, notsentLowat, (int) (userTimeoutNs / 1_000_000L)));
     return new Scenario(cfg, effectiveOf(cfg), source);
   }
 
@@ -576,6 +588,9 @@ public final class Scenario {
     nic.put("tx-completion-delay", Units.formatDuration(cfg.txCompletionDelayNs()));
     Map<String, Object> socket = new LinkedHashMap<>();
     socket.put("copy-rate", cfg.copyRateBytesPerSec() + " B/s");
+    socket.put("sndbuf", cfg.socket().sndbuf());
+    socket.put("notsent-lowat", cfg.socket().notsentLowat());
+    socket.put("user-timeout", Units.formatDuration(cfg.socket().userTimeoutMs() * 1_000_000L));
     root.put("socket", socket);
     Map<String, Object> peer = new LinkedHashMap<>();
     peer.put("gro", cfg.peerGro());

@@ -39,6 +39,8 @@ import io.sendpath.protocol.Sysctls;
  * @param peerGro           GRO on the receiving NICs (peer.gro; ethtool -K gro, on by default):
  *                          a burst reaches the far host as one NAPI poll and the peer merges its
  *                          segments; off delivers and processes frame by frame
+ * @param socket            socket options every connection sets before connect() (SO_SNDBUF,
+ *                          TCP_NOTSENT_LOWAT, TCP_USER_TIMEOUT); {@link SocketOptions#NONE} sets none
  */
 public record RunConfig(
     int connections,
@@ -60,7 +62,35 @@ public record RunConfig(
     long copyRateBytesPerSec,
     long txCompletionDelayNs,
     java.util.List<PeerReader> peerReaders,
-    boolean peerGro) {
+    boolean peerGro,
+    SocketOptions socket) {
+
+  /**
+   * setsockopt() calls each connection makes before connect(); 0 = not set.
+   *
+   * @param sndbuf        SO_SNDBUF value as passed (the kernel doubles it, caps it at wmem_max and
+   *                      locks the buffer: no tcp_sndbuf_expand)
+   * @param notsentLowat  TCP_NOTSENT_LOWAT in bytes (0: the sysctl tcp_notsent_lowat applies)
+   * @param userTimeoutMs TCP_USER_TIMEOUT in ms
+   */
+  public record SocketOptions(int sndbuf, long notsentLowat, int userTimeoutMs) {
+    public static final SocketOptions NONE = new SocketOptions(0, 0, 0);
+
+    public SocketOptions {
+      if (sndbuf < 0 || notsentLowat < 0 || userTimeoutMs < 0)
+        throw new IllegalArgumentException("socket options must not be negative: " + sndbuf + ", " + notsentLowat + ", " + userTimeoutMs);
+    }
+  }
+
+  /** A configuration that sets no socket options. */
+  public RunConfig(int connections, long bytesPerConnection, int writeSize, long linkRateBps, long linkDelayNs, int mtu,
+      long startJitterNs, long seed, int txRingSize, boolean tso, boolean txCsumOffload, int workerThreads,
+      long maxSimulatedNs, Sysctls sysctls, FaultPlan faults, long holdUntilNs, long copyRateBytesPerSec,
+      long txCompletionDelayNs, java.util.List<PeerReader> peerReaders, boolean peerGro) {
+    this(connections, bytesPerConnection, writeSize, linkRateBps, linkDelayNs, mtu, startJitterNs, seed, txRingSize,
+        tso, txCsumOffload, workerThreads, maxSimulatedNs, sysctls, faults, holdUntilNs, copyRateBytesPerSec,
+        txCompletionDelayNs, peerReaders, peerGro, SocketOptions.NONE);
+  }
 
   /** socket.copy-rate default: 10 GB/s (a memcpy into page frags, well above any link here). */
   public static final long DEFAULT_COPY_RATE_BYTES_PER_SEC = 10_000_000_000L;
@@ -83,6 +113,7 @@ public record RunConfig(
     if (copyRateBytesPerSec <= 0) throw new IllegalArgumentException("copy rate must be positive: " + copyRateBytesPerSec);
     if (txCompletionDelayNs < 0) throw new IllegalArgumentException("TX completion delay must not be negative: " + txCompletionDelayNs);
     peerReaders = java.util.List.copyOf(peerReaders);
+    if (socket == null) socket = SocketOptions.NONE;
   }
 
   /** As the canonical constructor with GRO on. */
@@ -129,34 +160,41 @@ public record RunConfig(
   public RunConfig withFaults(FaultPlan plan) {
     return new RunConfig(connections, bytesPerConnection, writeSize, linkRateBps, linkDelayNs, mtu, startJitterNs,
         seed, txRingSize, tso, txCsumOffload, workerThreads, maxSimulatedNs, sysctls, plan, holdUntilNs,
-        copyRateBytesPerSec, txCompletionDelayNs, peerReaders, peerGro);
+        copyRateBytesPerSec, txCompletionDelayNs, peerReaders, peerGro, socket);
   }
 
   /** This configuration with the peer application reading some connections at limited rates. */
   public RunConfig withPeerReaders(java.util.List<PeerReader> readers) {
     return new RunConfig(connections, bytesPerConnection, writeSize, linkRateBps, linkDelayNs, mtu, startJitterNs,
         seed, txRingSize, tso, txCsumOffload, workerThreads, maxSimulatedNs, sysctls, faults, holdUntilNs,
-        copyRateBytesPerSec, txCompletionDelayNs, readers, peerGro);
+        copyRateBytesPerSec, txCompletionDelayNs, readers, peerGro, socket);
   }
 
   /** This configuration with another hold-until (0: no hold). */
   public RunConfig withHoldUntilNs(long ns) {
     return new RunConfig(connections, bytesPerConnection, writeSize, linkRateBps, linkDelayNs, mtu, startJitterNs,
         seed, txRingSize, tso, txCsumOffload, workerThreads, maxSimulatedNs, sysctls, faults, ns,
-        copyRateBytesPerSec, txCompletionDelayNs, peerReaders, peerGro);
+        copyRateBytesPerSec, txCompletionDelayNs, peerReaders, peerGro, socket);
   }
 
   /** This configuration with a slow TX completion on the sender's NIC (nic.tx-completion-delay). */
   public RunConfig withTxCompletionDelayNs(long ns) {
     return new RunConfig(connections, bytesPerConnection, writeSize, linkRateBps, linkDelayNs, mtu, startJitterNs,
         seed, txRingSize, tso, txCsumOffload, workerThreads, maxSimulatedNs, sysctls, faults, holdUntilNs,
-        copyRateBytesPerSec, ns, peerReaders, peerGro);
+        copyRateBytesPerSec, ns, peerReaders, peerGro, socket);
   }
 
   /** This configuration with GRO on the receiving NICs on or off (peer.gro). */
   public RunConfig withPeerGro(boolean on) {
     return new RunConfig(connections, bytesPerConnection, writeSize, linkRateBps, linkDelayNs, mtu, startJitterNs,
         seed, txRingSize, tso, txCsumOffload, workerThreads, maxSimulatedNs, sysctls, faults, holdUntilNs,
-        copyRateBytesPerSec, txCompletionDelayNs, peerReaders, on);
+        copyRateBytesPerSec, txCompletionDelayNs, peerReaders, on, socket);
+  }
+
+  /** This configuration with these socket options on every connection. */
+  public RunConfig withSocketOptions(SocketOptions options) {
+    return new RunConfig(connections, bytesPerConnection, writeSize, linkRateBps, linkDelayNs, mtu, startJitterNs,
+        seed, txRingSize, tso, txCsumOffload, workerThreads, maxSimulatedNs, sysctls, faults, holdUntilNs,
+        copyRateBytesPerSec, txCompletionDelayNs, peerReaders, peerGro, options == null ? SocketOptions.NONE : options);
   }
 }

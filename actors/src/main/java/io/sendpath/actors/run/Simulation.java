@@ -314,6 +314,7 @@ public final class Simulation {
       }
       // one per host: what every socket reads from the sysctls and the route (tsoffset is per socket)
       TcpConfig tcpConfig = TcpConfig.from(cfg.sysctls(), cfg.mtu(), 65536, cfg.tso() && cfg.txCsumOffload(), 0);
+      int wmemMax = (int) cfg.sysctls().getLong("wmem_max");
       // the application of every connection; each connection's first owner until its TcpSink attaches
       appRef = ctx.spawn(LoadGenerator.create(senderClock, new LoadGenerator.Workload(cfg.seed(), cfg.bytesPerConnection(),
           cfg.writeSize(), cfg.holdUntilNs()), connRefs, monitor, Simulation::flowOf, dispatcherOf(0),
@@ -331,6 +332,11 @@ public final class Simulation {
               TcpSock sock = new TcpSock(tcpConfig, flow, id, iss, payload, out);
               sock.setTsOffset(tsOffset);
               sock.setMemory(tcpMemory);
+              // setsockopt() before connect(), at time 0 (the world is built before the clock starts)
+              RunConfig.SocketOptions opt = cfg.socket();
+              if (opt.sndbuf() > 0) sock.setSndbuf(0, opt.sndbuf(), wmemMax);
+              if (opt.notsentLowat() > 0) sock.setNotsentLowat(0, opt.notsentLowat());
+              if (opt.userTimeoutMs() > 0) sock.setUserTimeout(opt.userTimeoutMs());
               return sock;
             }, cfg.copyRateBytesPerSec(), a -> { conns[id] = a; ready.countDown(); }), senderProps);
         connRefs[i] = tcp;
