@@ -62,12 +62,7 @@ public final class Host {
    * Where a host's actors live: the clock they report to and the Props (dispatcher) they are
    * spawned with. Two hosts may share one (a one-domain run).
    */
-  public record Domain(VirtualClock clock, Props props) {
-    /** The clock on the default dispatcher. */
-    public static Domain of(VirtualClock clock) {
-      return new Domain(clock, Props.empty());
-    }
-  }
+  public record Domain(VirtualClock clock, Props props) {}
 
   /**
    * The link both NICs sit on, and the NICs' settings. gro: the receiving NICs coalesce (one NAPI

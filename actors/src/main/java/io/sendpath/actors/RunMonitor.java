@@ -48,14 +48,6 @@ public final class RunMonitor {
    */
   private final long[] awaitEndAt;
 
-  public RunMonitor(VirtualClock clock, int connections) {
-    this(clock, connections, flow -> -1);
-  }
-
-  public RunMonitor(VirtualClock clock, int connections, java.util.function.ToLongFunction<io.sendpath.protocol.FlowKey> connOf) {
-    this(clock, clock, connections, connOf);
-  }
-
   /** A monitor whose sender reports come from senderClock's domain and peer reports from peerClock's. */
   public RunMonitor(VirtualClock senderClock, VirtualClock peerClock, int connections,
       java.util.function.ToLongFunction<io.sendpath.protocol.FlowKey> connOf) {

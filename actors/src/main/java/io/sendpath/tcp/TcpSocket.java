@@ -241,16 +241,7 @@ public final class TcpSocket implements TcpOutput {
       return;
     }
     // sk_stream_wait_memory()'s loop
-    if (skErr != 0 || core.sendShutdown()) {
-      resultErrno = Errno.EPIPE;
-      endWrite(now);
-      return;
-    }
-    if (timeoLeft == 0) {
-      resultErrno = Errno.EAGAIN;
-      endWrite(now);
-      return;
-    }
+    if (waitMemoryEnds(now)) return;
     if (!core.streamMemoryFree()) {
       core.setSockNospace(); // set again before each sleep
       sleep(now);
@@ -322,18 +313,22 @@ public final class TcpSocket implements TcpOutput {
   /** Stream offset of the write's first byte (valid once staged). */
   private long dataStart;
 
+  /**
+   * The head of sk_stream_wait_memory()'s loop: an error or a shut-down send side ends the write
+   * with EPIPE, a spent SO_SNDTIMEO with EAGAIN (endWrite returns what was copied, if anything).
+   * True when the write has ended.
+   */
+  private boolean waitMemoryEnds(long now) {
+    if (skErr != 0 || core.sendShutdown()) resultErrno = Errno.EPIPE;
+    else if (timeoLeft == 0) resultErrno = Errno.EAGAIN;
+    else return false;
+    endWrite(now);
+    return true;
+  }
+
   /** wait_for_space: the core set SOCK_NOSPACE and pushed; now sk_stream_wait_memory(). */
   private void waitMemory(long now) {
-    if (skErr != 0 || core.sendShutdown()) {
-      resultErrno = Errno.EPIPE;
-      endWrite(now);
-      return;
-    }
-    if (timeoLeft == 0) {
-      resultErrno = Errno.EAGAIN;
-      endWrite(now);
-      return;
-    }
+    if (waitMemoryEnds(now)) return;
     if (core.streamMemoryFree()) {
       // sk_stream_memory_free() and no vm_wait: go on at once
       if (!restart(now)) endWrite(now);

@@ -179,12 +179,24 @@ public final class ClockGroup {
   }
 
   /**
-   * A watermark for output sorted by time (frames from several domains into one pcap): no event
-   * before it can still be handled, so no frame stamped before it can still be submitted. The start
-   * of the current window; Long.MAX_VALUE once the run is over.
+   * No event before it can still be handled: the start of the current window; Long.MAX_VALUE once
+   * the run is over. With one domain the window is unbounded, so this stays at the first instant;
+   * output sorted by time uses {@link #slowestNow()}.
    */
   public long safeTime() {
     return finished.isDone() ? Long.MAX_VALUE : windowStart;
+  }
+
+  /**
+   * A watermark for output sorted by time (frames from several domains into one pcap): the earliest
+   * 'now' over the domains. A domain only moves forward and stamps what it submits no earlier than
+   * its now, so nothing stamped before this can still be submitted; with one domain it is that
+   * domain's now, and it trails the fastest domain by at most one window.
+   */
+  public long slowestNow() {
+    long t = Long.MAX_VALUE;
+    for (VirtualClock d : domains) t = Math.min(t, d.now());
+    return t;
   }
 
   /** Events delivered by every domain. */

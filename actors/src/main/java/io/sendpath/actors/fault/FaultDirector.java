@@ -69,10 +69,6 @@ public final class FaultDirector extends SimActor<FaultDirector.Command> {
   /** Open windows per (kind, host): the state change happens on 0 → 1 and reverts on 1 → 0. */
   private final int[] open = new int[FaultKind.values().length * 2];
 
-  public static Behavior<Command> create(VirtualClock clock, FaultLog log, Targets targets) {
-    return create(clock, log, targets, ALL_HOSTS);
-  }
-
   /** The director of the clock domain of 'hosts': it reaches only their layers. */
   public static Behavior<Command> create(VirtualClock clock, FaultLog log, Targets targets, Set<String> hosts) {
     return Behaviors.setup(ctx -> new FaultDirector(ctx, clock, log, targets, hosts));
@@ -83,11 +79,6 @@ public final class FaultDirector extends SimActor<FaultDirector.Command> {
     this.log = log;
     this.targets = targets;
     this.hosts = hosts;
-  }
-
-  /** Puts the first window of every fault on the calendar; call once before the clock starts. */
-  public static void scheduleAll(VirtualClock clock, FaultLog log, ActorRef<Command> director) {
-    scheduleAll(clock, log, director, ALL_HOSTS);
   }
 
   /** Puts the first window of every fault acting on 'hosts' on the calendar of their domain's director. */

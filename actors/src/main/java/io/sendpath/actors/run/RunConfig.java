@@ -82,16 +82,6 @@ public record RunConfig(
     }
   }
 
-  /** A configuration that sets no socket options. */
-  public RunConfig(int connections, long bytesPerConnection, int writeSize, long linkRateBps, long linkDelayNs, int mtu,
-      long startJitterNs, long seed, int txRingSize, boolean tso, boolean txCsumOffload, int workerThreads,
-      long maxSimulatedNs, Sysctls sysctls, FaultPlan faults, long holdUntilNs, long copyRateBytesPerSec,
-      long txCompletionDelayNs, java.util.List<PeerReader> peerReaders, boolean peerGro) {
-    this(connections, bytesPerConnection, writeSize, linkRateBps, linkDelayNs, mtu, startJitterNs, seed, txRingSize,
-        tso, txCsumOffload, workerThreads, maxSimulatedNs, sysctls, faults, holdUntilNs, copyRateBytesPerSec,
-        txCompletionDelayNs, peerReaders, peerGro, SocketOptions.NONE);
-  }
-
   /** socket.copy-rate default: 10 GB/s (a memcpy into page frags, well above any link here). */
   public static final long DEFAULT_COPY_RATE_BYTES_PER_SEC = 10_000_000_000L;
 
@@ -116,14 +106,14 @@ public record RunConfig(
     if (socket == null) socket = SocketOptions.NONE;
   }
 
-  /** As the canonical constructor with GRO on. */
+  /** As the canonical constructor with GRO on and no socket options. */
   public RunConfig(int connections, long bytesPerConnection, int writeSize, long linkRateBps, long linkDelayNs, int mtu,
       long startJitterNs, long seed, int txRingSize, boolean tso, boolean txCsumOffload, int workerThreads,
       long maxSimulatedNs, Sysctls sysctls, FaultPlan faults, long holdUntilNs, long copyRateBytesPerSec,
       long txCompletionDelayNs, java.util.List<PeerReader> peerReaders) {
     this(connections, bytesPerConnection, writeSize, linkRateBps, linkDelayNs, mtu, startJitterNs, seed, txRingSize,
         tso, txCsumOffload, workerThreads, maxSimulatedNs, sysctls, faults, holdUntilNs, copyRateBytesPerSec,
-        txCompletionDelayNs, peerReaders, true);
+        txCompletionDelayNs, peerReaders, true, SocketOptions.NONE);
   }
 
   /** As the canonical constructor with the socket, NIC-completion and peer-reader settings at their defaults. */
@@ -163,25 +153,11 @@ public record RunConfig(
         copyRateBytesPerSec, txCompletionDelayNs, peerReaders, peerGro, socket);
   }
 
-  /** This configuration with the peer application reading some connections at limited rates. */
-  public RunConfig withPeerReaders(java.util.List<PeerReader> readers) {
-    return new RunConfig(connections, bytesPerConnection, writeSize, linkRateBps, linkDelayNs, mtu, startJitterNs,
-        seed, txRingSize, tso, txCsumOffload, workerThreads, maxSimulatedNs, sysctls, faults, holdUntilNs,
-        copyRateBytesPerSec, txCompletionDelayNs, readers, peerGro, socket);
-  }
-
   /** This configuration with another hold-until (0: no hold). */
   public RunConfig withHoldUntilNs(long ns) {
     return new RunConfig(connections, bytesPerConnection, writeSize, linkRateBps, linkDelayNs, mtu, startJitterNs,
         seed, txRingSize, tso, txCsumOffload, workerThreads, maxSimulatedNs, sysctls, faults, ns,
         copyRateBytesPerSec, txCompletionDelayNs, peerReaders, peerGro, socket);
-  }
-
-  /** This configuration with a slow TX completion on the sender's NIC (nic.tx-completion-delay). */
-  public RunConfig withTxCompletionDelayNs(long ns) {
-    return new RunConfig(connections, bytesPerConnection, writeSize, linkRateBps, linkDelayNs, mtu, startJitterNs,
-        seed, txRingSize, tso, txCsumOffload, workerThreads, maxSimulatedNs, sysctls, faults, holdUntilNs,
-        copyRateBytesPerSec, ns, peerReaders, peerGro, socket);
   }
 
   /** This configuration with GRO on the receiving NICs on or off (peer.gro). */
@@ -191,10 +167,4 @@ public record RunConfig(
         copyRateBytesPerSec, txCompletionDelayNs, peerReaders, on, socket);
   }
 
-  /** This configuration with these socket options on every connection. */
-  public RunConfig withSocketOptions(SocketOptions options) {
-    return new RunConfig(connections, bytesPerConnection, writeSize, linkRateBps, linkDelayNs, mtu, startJitterNs,
-        seed, txRingSize, tso, txCsumOffload, workerThreads, maxSimulatedNs, sysctls, faults, holdUntilNs,
-        copyRateBytesPerSec, txCompletionDelayNs, peerReaders, peerGro, options == null ? SocketOptions.NONE : options);
-  }
 }

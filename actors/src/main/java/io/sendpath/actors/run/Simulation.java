@@ -134,7 +134,7 @@ public final class Simulation {
     // before its later frames depart; within a wire the frames come in time order, across the two
     // they may not (a domain runs up to a lookahead ahead of the other). The time-ordered sink puts
     // them in order: no domain can still submit a frame stamped before the slowest domain's now.
-    FrameSink frames = sink == null ? null : new TimeOrderedFrameSink(sink, () -> slowestNow(clock));
+    FrameSink frames = sink == null ? null : new TimeOrderedFrameSink(sink, clock::slowestNow);
     World world = new World(cfg, clock, monitor, frames, faults);
     CountDownLatch built = new CountDownLatch(1);
     java.util.concurrent.atomic.AtomicReference<Throwable> buildFailure = new java.util.concurrent.atomic.AtomicReference<>();
@@ -230,13 +230,6 @@ public final class Simulation {
           .append("  throughput = 64\n}\n");
     }
     return ConfigFactory.parseString(b.toString()).withFallback(ConfigFactory.load());
-  }
-
-  /** The earliest 'now' over the domains: a frame submitted from here on is stamped no earlier. */
-  static long slowestNow(ClockGroup group) {
-    long t = Long.MAX_VALUE;
-    for (int i = 0; i < group.size(); i++) t = Math.min(t, group.domain(i).now());
-    return t;
   }
 
   /** Everything one run builds, and what it reads back at the end. */

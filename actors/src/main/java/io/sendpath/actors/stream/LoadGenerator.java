@@ -68,12 +68,10 @@ public final class LoadGenerator extends SimActor<SockEvent> {
   /** errno the application was told (0: none; -1: its own upstream failed). */
   private final int[] errno;
 
-  public static Behavior<SockEvent> create(VirtualClock clock, Workload work, ActorRef<TcpProt.Command>[] conns,
-      RunMonitor monitor, LongFunction<FlowKey> flowOf, Consumer<LoadGenerator> onCreate) {
-    return create(clock, work, conns, monitor, flowOf, null, onCreate);
-  }
-
-  /** As above; the streams run on 'streamDispatcher' (a config path; null: the materializer's default). */
+  /**
+   * The application of every connection, one Pekko Streams TcpSink each; the streams run on
+   * 'streamDispatcher' (a config path; null: the materializer's default).
+   */
   public static Behavior<SockEvent> create(VirtualClock clock, Workload work, ActorRef<TcpProt.Command>[] conns,
       RunMonitor monitor, LongFunction<FlowKey> flowOf, String streamDispatcher, Consumer<LoadGenerator> onCreate) {
     return Behaviors.setup(ctx -> {
