@@ -102,8 +102,9 @@ final class BenchCommand implements Callable<Integer> {
       + "where the worker threads spend their time.")
   boolean jfr;
 
-  @Option(names = "--java-opts", paramLabel = "OPTS", defaultValue = DEFAULT_JAVA_OPTS,
-      description = "JVM options of the child runs (default: ./sendpath's, ${DEFAULT-VALUE}).")
+  @Option(names = "--java-opts", paramLabel = "OPTS", defaultValue = "${sys:sendpath.java-opts:-" + DEFAULT_JAVA_OPTS + "}",
+      description = "JVM options of the child runs (default: the ones ./sendpath started bench with, which depend on the JDK; "
+          + "without the script, " + DEFAULT_JAVA_OPTS + ").")
   String javaOpts;
 
   @Option(names = "--out", paramLabel = "DIR", description = "Report folder (default: results/bench-<yyyyMMdd-HHmmss>); created if missing.")
@@ -321,10 +322,11 @@ final class BenchCommand implements Callable<Integer> {
       failures.add("interrupted");
     }
 
-    String md = markdown(plan, mediansByThreads, ns3Runs, idleRuns, failures) + profiles;
+    String md = markdown(plan, mediansByThreads, ns3Runs, idleRuns, failures)
+        .replaceFirst("\n\n", java.util.regex.Matcher.quoteReplacement("\n\nsendpath's JVM options: `" + javaOpts + "`\n\n")) + profiles;
     try {
       Files.writeString(dir.resolve(REPORT_MD), md, StandardCharsets.UTF_8);
-      writeJson(dir.resolve(REPORT_JSON), plan, runsByThreads, ns3Runs, idleRuns, failures);
+      writeJson(dir.resolve(REPORT_JSON), plan, javaOpts, runsByThreads, ns3Runs, idleRuns, failures);
     } catch (IOException e) {
       stderr.println("sendpath: cannot write the report to '" + dir + "': " + e);
       stderr.flush();
@@ -370,10 +372,11 @@ final class BenchCommand implements Callable<Integer> {
     return b.toString();
   }
 
-  private static void writeJson(Path file, Plan plan, Map<Integer, List<List<SendpathRun>>> sendpathByThreads, List<Ns3Run> ns3,
+  private static void writeJson(Path file, Plan plan, String javaOpts, Map<Integer, List<List<SendpathRun>>> sendpathByThreads, List<Ns3Run> ns3,
       List<IdleRun> idle, List<String> failures) throws IOException {
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("machine", Machine.describe());
+    root.put("javaOptions", javaOpts);
     root.put("bytesPerConnection", plan.bytes());
     root.put("repeat", plan.repeat());
     root.put("sets", plan.sets());
