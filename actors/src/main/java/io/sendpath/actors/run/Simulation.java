@@ -204,7 +204,7 @@ public final class Simulation {
     return cfg.linkDelayNs() > 0 ? 2 : 1;
   }
 
-  /** The dispatcher of clock domain i: one thread (a fork-join pool of parallelism 1, as one-thread runs always had). */
+  /** The dispatcher of clock domain i: one thread ({@link DomainExecutor}: its mailboxes in the order they were scheduled). */
   public static String dispatcherOf(int domain) {
     return "sendpath.domain-" + domain + "-dispatcher";
   }
@@ -225,8 +225,7 @@ public final class Simulation {
             + "pekko.actor.default-dispatcher.throughput = 64\n");
     for (int i = 0; i < domains; i++) {
       b.append(dispatcherOf(i)).append(" {\n")
-          .append("  type = Dispatcher\n  executor = fork-join-executor\n")
-          .append("  fork-join-executor { parallelism-min = 1, parallelism-max = 1, parallelism-factor = 1.0 }\n")
+          .append("  type = Dispatcher\n  executor = \"").append(DomainExecutor.Configurator.class.getName()).append("\"\n")
           .append("  throughput = 64\n}\n");
     }
     return ConfigFactory.parseString(b.toString()).withFallback(ConfigFactory.load());
