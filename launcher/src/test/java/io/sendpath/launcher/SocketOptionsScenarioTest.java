@@ -70,7 +70,8 @@ class SocketOptionsScenarioTest {
     });
     // sk_wmem_queued overshoots the doubled 64 KiB (README, socket.sndbuf): tcp_sendmsg_locked()
     // tops up the write-queue tail after tcp_push_one() split it, without sk_stream_memory_free();
-    // not yet checked against a real kernel, so only the comparison with autotuning is asserted.
+    // Linux 6.18 does the same (TcpSocketSndbufTest pins its numbers, measured with packetdrill);
+    // over a whole scenario only the comparison with autotuning is asserted.
     assertThat(maxWmemQueued(autotuned)).as(both).isGreaterThan(10 * maxWmemQueued(locked));
   }
 }
