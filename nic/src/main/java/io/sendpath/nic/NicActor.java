@@ -168,8 +168,8 @@ public final class NicActor extends SimActor<NetDeviceOps.Command> {
 
   private final class Effects implements NicEffects {
     @Override
-    public void transmit(byte[][] frames, long[] departNs, long[] serializationNs) {
-      WireOps.Transmit tx = new WireOps.Transmit(frames, departNs, serializationNs);
+    public void transmit(io.sendpath.protocol.wire.FrameTrain train, long[] departNs, long[] serializationNs) {
+      WireOps.Transmit tx = new WireOps.Transmit(train, departNs, serializationNs);
       if (departNs[0] <= clock.now()) clock.tell(wire, tx);
       else clock.schedule(departNs[0], wire, tx);
     }

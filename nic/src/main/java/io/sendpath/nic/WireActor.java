@@ -1,8 +1,10 @@
 package io.sendpath.nic;
 
+
 import io.sendpath.protocol.ops.NetDeviceOps;
 import io.sendpath.protocol.ops.WireOps;
 import io.sendpath.protocol.wire.FrameSink;
+import io.sendpath.protocol.wire.FrameTrain;
 import io.sendpath.sim.SimActor;
 import io.sendpath.sim.VirtualClock;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -94,24 +96,27 @@ public final class WireActor extends SimActor<WireOps.Command> {
   }
 
   private Behavior<WireOps.Command> onTransmit(WireOps.Transmit msg) {
-    byte[][] train = msg.frames();
+    FrameTrain train = msg.train();
     long[] depart = msg.departNs();
     long[] serialization = msg.serializationNs();
-    int n = train.length;
-    for (int i = 0; i < n; i++) {
-      byte[] frame = train[i];
-      frames++;
-      bytes += frame.length;
-      if (sink != null) sink.frame(depart[i], frame, frame.length);
+    int n = train.size();
+    frames += n;
+    bytes += train.bytes();
+    if (sink != null) {
+      // a capture needs the bytes now, on this host's thread
+      byte[][] f = train.frames();
+      for (int i = 0; i < n; i++) sink.frame(depart[i], f[i], f[i].length);
     }
     if (delivery == Delivery.NAPI_BURST) {
+      // the train's bytes are built (if not yet) by the far host, when it takes them in
       long[] arrival = new long[n];
       for (int i = 0; i < n; i++) arrival[i] = depart[i] + serialization[i] + propagationNs;
       farClock.scheduleFrom(clock, arrival[n - 1], farNic, new NetDeviceOps.WireRx(train, arrival));
     } else {
+      byte[][] f = train.frames();
       for (int i = 0; i < n; i++) {
         long arrival = depart[i] + serialization[i] + propagationNs;
-        farClock.scheduleFrom(clock, arrival, farNic, new NetDeviceOps.WireRx(train[i], arrival));
+        farClock.scheduleFrom(clock, arrival, farNic, new NetDeviceOps.WireRx(f[i], arrival));
       }
     }
     return this;

@@ -13,6 +13,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.apache.pekko.dispatch.DispatcherPrerequisites;
 import org.apache.pekko.dispatch.ExecutorServiceConfigurator;
 import org.apache.pekko.dispatch.ExecutorServiceFactory;
+import org.apache.pekko.dispatch.MonitorableThreadFactory;
 
 /**
  * The executor of one clock domain's dispatcher: one thread running the domain's mailboxes in the
@@ -155,7 +156,9 @@ public final class DomainExecutor extends AbstractExecutorService {
 
     @Override
     public ExecutorServiceFactory createExecutorServiceFactory(String id, ThreadFactory threadFactory) {
-      return () -> new DomainExecutor(threadFactory);
+      // threads named after the dispatcher, as Pekko's own configurators name theirs
+      ThreadFactory named = threadFactory instanceof MonitorableThreadFactory m ? m.withName(m.name() + "-" + id) : threadFactory;
+      return () -> new DomainExecutor(named);
     }
   }
 }

@@ -1,8 +1,10 @@
 package io.sendpath.nic.core;
 
+
 import io.sendpath.protocol.SkBuff;
 import io.sendpath.protocol.wire.Checksum;
 import io.sendpath.protocol.wire.FrameCodec;
+import io.sendpath.protocol.wire.FrameTrain;
 
 /**
  * The NIC, without Pekko: a driver's ndo_start_xmit (TSO, checksum offload, the TX ring and line
@@ -73,7 +75,7 @@ public final class NicCore {
     if (ring.full() || Tso.largestIpPacket(skb) > config.mtu()) return drop(skb, bql, fx);
 
     boolean gso = Tso.isGso(skb);
-    byte[][] frames = Tso.segment(skb);
+    FrameTrain train = Tso.train(skb);
     if (gso) {
       if (tso) {
         counters.txTsoPackets++;
@@ -83,16 +85,16 @@ public final class NicCore {
       }
     }
     // One train per skb: its frames are back to back on the line, so they leave as one message.
-    int n = frames.length;
+    int n = train.size();
     long[] depart = new long[n];
     long[] serialization = new long[n];
     for (int i = 0; i < n; i++) {
-      depart[i] = ring.depart(now, frames[i].length);
+      depart[i] = ring.depart(now, train.length(i));
       serialization[i] = ring.lastSerializationNs();
     }
-    fx.transmit(frames, depart, serialization);
-    int tcpFrames = skb.protocol == SkBuff.ETH_P_IP ? frames.length : 0;
-    counters.txPackets += frames.length;
+    fx.transmit(train, depart, serialization);
+    int tcpFrames = skb.protocol == SkBuff.ETH_P_IP ? n : 0;
+    counters.txPackets += n;
     counters.txBytes += bql;
     if (config.txChecksumOffload()) counters.txCsumPartial += tcpFrames;
 

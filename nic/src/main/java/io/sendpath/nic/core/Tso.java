@@ -3,6 +3,7 @@ package io.sendpath.nic.core;
 import io.sendpath.protocol.SkBuff;
 import io.sendpath.protocol.TcpFlags;
 import io.sendpath.protocol.wire.FrameCodec;
+import io.sendpath.protocol.wire.FrameTrain;
 
 /**
  * TCP segmentation offload: cuts a GSO skb into MSS-sized frames the way the hardware and
@@ -54,6 +55,46 @@ public final class Tso {
   public static int largestIpPacket(SkBuff skb) {
     if (skb.protocol == SkBuff.ETH_P_ARP) return 0;
     return FrameCodec.tcpFrameLength(skb.options, segmentLength(skb, 0)) - FrameCodec.ETH_HLEN;
+  }
+
+  /** Bytes of frame i of skb as {@link #segment} builds it (padded to ETH_ZLEN, no FCS). */
+  public static int frameLength(SkBuff skb, int i) {
+    if (skb.protocol == SkBuff.ETH_P_ARP) return FrameCodec.padded(FrameCodec.ETH_HLEN + io.sendpath.protocol.wire.ArpPacket.LENGTH);
+    return FrameCodec.padded(FrameCodec.tcpFrameLength(skb.options, segmentLength(skb, i)));
+  }
+
+  /**
+   * skb's frames as a train for the wire. A TCP skb carrying payload becomes a lazy train: its
+   * frames are built from skb when first needed (on the receiving host's thread, as a rule), so
+   * skb must not change after it is sent (the NIC only frees it). Anything else is built now.
+   */
+  public static FrameTrain train(SkBuff skb) {
+    if (skb.protocol != SkBuff.ETH_P_IP || skb.len == 0) return FrameTrain.of(segment(skb));
+    int n = segments(skb);
+    int[] lengths = new int[n];
+    for (int i = 0; i < n; i++) lengths[i] = frameLength(skb, i);
+    return new SkbTrain(skb, lengths);
+  }
+
+  /** The lazy train of one payload-carrying skb. */
+  private static final class SkbTrain extends FrameTrain.Lazy {
+    /** What the frames are built from; null once they are. */
+    private SkBuff skb;
+
+    SkbTrain(SkBuff skb, int[] lengths) {
+      super(lengths);
+      this.skb = skb;
+    }
+
+    @Override
+    protected byte[][] build() {
+      return segment(skb);
+    }
+
+    @Override
+    protected void built() {
+      skb = null;
+    }
   }
 
   /** The frames of skb, in wire order: one for an ARP or single-segment skb. */

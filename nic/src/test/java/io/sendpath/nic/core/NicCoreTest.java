@@ -23,7 +23,8 @@ class NicCoreTest {
     /** Frames per transmit call (one call per skb) and per receive call (one per poll). */
     final List<Integer> trains = new ArrayList<>(), polls = new ArrayList<>();
 
-    @Override public void transmit(byte[][] frames, long[] departNs, long[] serializationNs) {
+    @Override public void transmit(io.sendpath.protocol.wire.FrameTrain train, long[] departNs, long[] serializationNs) {
+      byte[][] frames = train.frames();
       trains.add(frames.length);
       for (int i = 0; i < frames.length; i++) tx.add(new Tx(departNs[i], frames[i], serializationNs[i]));
     }

@@ -1,6 +1,7 @@
 package io.sendpath.protocol.ops;
 
 import io.sendpath.protocol.SkBuff;
+import io.sendpath.protocol.wire.FrameTrain;
 
 /** Stands in for struct net_device_ops: the driver. The NicActor takes these. */
 public interface NetDeviceOps {
@@ -16,10 +17,20 @@ public interface NetDeviceOps {
    * frame is a batch of one. The arrays have the same length (at least 1) and are not changed
    * after sending.
    */
-  record WireRx(byte[][] frames, long[] arrivalNs) implements Command {
+  record WireRx(FrameTrain train, long[] arrivalNs) implements Command {
+    /** Frames that already exist. */
+    public WireRx(byte[][] frames, long[] arrivalNs) {
+      this(FrameTrain.of(frames), arrivalNs);
+    }
+
     /** One frame whose last bit arrived at arrivalNs. */
     public WireRx(byte[] frame, long arrivalNs) {
       this(new byte[][] {frame}, new long[] {arrivalNs});
+    }
+
+    /** The frames' bytes, built now if the train is lazy (on the receiving host's thread). */
+    public byte[][] frames() {
+      return train.frames();
     }
   }
 }

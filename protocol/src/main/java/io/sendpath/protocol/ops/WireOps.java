@@ -1,5 +1,7 @@
 package io.sendpath.protocol.ops;
 
+import io.sendpath.protocol.wire.FrameTrain;
+
 /** The cable between two NICs, one direction. The WireActor takes these. */
 public interface WireOps {
   interface Command {}
@@ -12,10 +14,20 @@ public interface WireOps {
    * departure and delivers it to the far NIC after its serialization plus the propagation delay.
    * The three arrays have the same length (at least 1) and are not changed after sending.
    */
-  record Transmit(byte[][] frames, long[] departNs, long[] serializationNs) implements Command {
+  record Transmit(FrameTrain train, long[] departNs, long[] serializationNs) implements Command {
+    /** A train of frames that already exist. */
+    public Transmit(byte[][] frames, long[] departNs, long[] serializationNs) {
+      this(FrameTrain.of(frames), departNs, serializationNs);
+    }
+
     /** A train of one frame. */
     public Transmit(byte[] frame, long departNs, long serializationNs) {
       this(new byte[][] {frame}, new long[] {departNs}, new long[] {serializationNs});
+    }
+
+    /** The frames' bytes (built now if the train is lazy). */
+    public byte[][] frames() {
+      return train.frames();
     }
   }
 }
