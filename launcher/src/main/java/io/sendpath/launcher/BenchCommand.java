@@ -60,7 +60,7 @@ import picocli.CommandLine.Spec;
 final class BenchCommand implements Callable<Integer> {
   static final String DEFAULT_SIZES = "1000,10000,100000";
   static final Path DEFAULT_NS3 = Paths.get("/tmp/ns3-bench/tcp-manyflow");
-  static final String DEFAULT_JAVA_OPTS = "-XX:+UseParallelGC -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError";
+  static final String DEFAULT_JAVA_OPTS = "-XX:+UseParallelGC -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -XX:FreqInlineSize=100";
   static final String REPORT_MD = "bench.md", REPORT_JSON = "bench.json";
 
   @Option(names = "--sizes", paramLabel = "N,N,...", description = "Connection counts for sendpath (default " + DEFAULT_SIZES + ").")
