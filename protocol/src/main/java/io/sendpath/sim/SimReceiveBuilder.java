@@ -1,17 +1,22 @@
 package io.sendpath.sim;
 
 import java.util.Arrays;
+import java.util.function.Function;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Signal;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
-import org.apache.pekko.japi.function.Function;
 
 /**
  * Builds a simulated actor's message handlers, like Pekko's ReceiveBuilder but made for the per
  * packet path: a handler is found by comparing the message's class with the few declared ones
  * (no predicate chain), the first declared match wins as with ReceiveBuilder, and the clock is
  * told the message was handled in the same call. Signals are left unhandled.
+ *
+ * <p>Handlers are plain {@link java.util.function.Function}s, not Pekko's serializable
+ * {@code japi.function.Function}: a lambda or method reference of a serializable interface is
+ * spun at run time by {@code LambdaMetafactory.altMetafactory}, which a JDK 25 AOT cache does not
+ * keep, so every actor class's handlers would be generated anew at each start.
  */
 public final class SimReceiveBuilder<T> {
   private Class<?>[] types = new Class<?>[0];
