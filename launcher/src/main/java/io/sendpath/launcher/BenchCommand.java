@@ -322,8 +322,7 @@ final class BenchCommand implements Callable<Integer> {
       failures.add("interrupted");
     }
 
-    String md = markdown(plan, mediansByThreads, ns3Runs, idleRuns, failures)
-        .replaceFirst("\n\n", java.util.regex.Matcher.quoteReplacement("\n\nsendpath's JVM options: `" + javaOpts + "`\n\n")) + profiles;
+    String md = markdown(plan, javaOpts, mediansByThreads, ns3Runs, idleRuns, failures) + profiles;
     try {
       Files.writeString(dir.resolve(REPORT_MD), md, StandardCharsets.UTF_8);
       writeJson(dir.resolve(REPORT_JSON), plan, javaOpts, runsByThreads, ns3Runs, idleRuns, failures);
@@ -339,10 +338,11 @@ final class BenchCommand implements Callable<Integer> {
     return failures.isEmpty() ? RunCommand.EXIT_OK : RunCommand.EXIT_FAILED;
   }
 
-  static String markdown(Plan plan, Map<Integer, List<SendpathMedian>> mediansByThreads, List<Ns3Run> ns3Runs, List<IdleRun> idleRuns,
+  static String markdown(Plan plan, String javaOpts, Map<Integer, List<SendpathMedian>> mediansByThreads, List<Ns3Run> ns3Runs, List<IdleRun> idleRuns,
       List<String> failures) {
     StringBuilder b = new StringBuilder();
     b.append("## sendpath bench\n\n");
+    b.append("sendpath's JVM options: `").append(javaOpts).append("`\n\n");
     b.append("Machine: ").append(Machine.describe()).append("\n\n");
     boolean anyRun = false;
     for (List<SendpathMedian> m : mediansByThreads.values()) anyRun |= !m.isEmpty();

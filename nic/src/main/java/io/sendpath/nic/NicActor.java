@@ -7,6 +7,7 @@ import io.sendpath.nic.core.NicEffects;
 import io.sendpath.protocol.ops.DevQueueOps;
 import io.sendpath.protocol.ops.NetDeviceOps;
 import io.sendpath.protocol.ops.WireOps;
+import io.sendpath.protocol.wire.FrameTrain;
 import io.sendpath.sim.SimActor;
 import io.sendpath.sim.VirtualClock;
 import java.util.function.Consumer;
@@ -168,7 +169,7 @@ public final class NicActor extends SimActor<NetDeviceOps.Command> {
 
   private final class Effects implements NicEffects {
     @Override
-    public void transmit(io.sendpath.protocol.wire.FrameTrain train, long[] departNs, long[] serializationNs) {
+    public void transmit(FrameTrain train, long[] departNs, long[] serializationNs) {
       WireOps.Transmit tx = new WireOps.Transmit(train, departNs, serializationNs);
       if (departNs[0] <= clock.now()) clock.tell(wire, tx);
       else clock.schedule(departNs[0], wire, tx);

@@ -1,6 +1,5 @@
 package io.sendpath.nic;
 
-
 import io.sendpath.protocol.ops.NetDeviceOps;
 import io.sendpath.protocol.ops.WireOps;
 import io.sendpath.protocol.wire.FrameSink;

@@ -1,6 +1,5 @@
 package io.sendpath.nic.core;
 
-
 import io.sendpath.protocol.SkBuff;
 import io.sendpath.protocol.wire.Checksum;
 import io.sendpath.protocol.wire.FrameCodec;

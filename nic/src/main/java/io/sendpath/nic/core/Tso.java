@@ -2,6 +2,7 @@ package io.sendpath.nic.core;
 
 import io.sendpath.protocol.SkBuff;
 import io.sendpath.protocol.TcpFlags;
+import io.sendpath.protocol.wire.ArpPacket;
 import io.sendpath.protocol.wire.FrameCodec;
 import io.sendpath.protocol.wire.FrameTrain;
 
@@ -59,7 +60,7 @@ public final class Tso {
 
   /** Bytes of frame i of skb as {@link #segment} builds it (padded to ETH_ZLEN, no FCS). */
   public static int frameLength(SkBuff skb, int i) {
-    if (skb.protocol == SkBuff.ETH_P_ARP) return FrameCodec.padded(FrameCodec.ETH_HLEN + io.sendpath.protocol.wire.ArpPacket.LENGTH);
+    if (skb.protocol == SkBuff.ETH_P_ARP) return FrameCodec.padded(FrameCodec.ETH_HLEN + ArpPacket.LENGTH);
     return FrameCodec.padded(FrameCodec.tcpFrameLength(skb.options, segmentLength(skb, i)));
   }
 
